@@ -1,0 +1,125 @@
+package io.taskgate.api.events;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.taskgate.api.config.ApiConfig;
+import io.taskgate.api.task.CurrentTenant;
+import io.taskgate.api.task.TaskRepository;
+import io.taskgate.model.TaskEvent;
+import io.taskgate.model.TaskEventType;
+import io.taskgate.model.TaskViews;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * {@code /ws/tasks}: clients subscribe to task ids and receive each task's current view, then
+ * every later event for it. A frame that cannot be understood is answered with an error
+ * message; the connection stays open.
+ */
+@WebSocket(path = "/ws/tasks")
+public class TaskSocket {
+
+    private static final int MAX_IDS_PER_FRAME = 100;
+
+    private final TaskSubscriptions subscriptions;
+    private final TaskRepository tasks;
+    private final CurrentTenant tenant;
+    private final ApiConfig config;
+    private final ObjectMapper json;
+
+    public TaskSocket(TaskSubscriptions subscriptions, TaskRepository tasks, CurrentTenant tenant, ApiConfig config,
+            ObjectMapper json) {
+        this.subscriptions = subscriptions;
+        this.tasks = tasks;
+        this.tenant = tenant;
+        this.config = config;
+        this.json = json;
+    }
+
+    @OnTextMessage
+    Uni<Void> onMessage(String text, WebSocketConnection connection) {
+        SocketMessages.ClientFrame frame;
+        try {
+            frame = json.readValue(text, SocketMessages.ClientFrame.class);
+        } catch (Exception e) {
+            return sendError(connection, "BAD_FRAME", "frames are JSON: {\"op\":\"subscribe\",\"taskIds\":[...]}");
+        }
+        if (frame == null || frame.taskIds() == null || frame.taskIds().isEmpty()) {
+            return sendError(connection, "BAD_FRAME", "'taskIds' must be a non-empty list");
+        }
+        if (frame.taskIds().size() > MAX_IDS_PER_FRAME) {
+            return sendError(connection, "BAD_FRAME", "at most " + MAX_IDS_PER_FRAME + " task ids per frame");
+        }
+        List<UUID> ids = new ArrayList<>();
+        for (String id : frame.taskIds()) {
+            try {
+                ids.add(UUID.fromString(String.valueOf(id)));
+            } catch (IllegalArgumentException e) {
+                return sendError(connection, "BAD_FRAME", "'" + id + "' is not a task id");
+            }
+        }
+        if ("subscribe".equals(frame.op())) {
+            return subscribe(connection, ids);
+        }
+        if ("unsubscribe".equals(frame.op())) {
+            ids.forEach(id -> subscriptions.remove(connection.id(), id));
+            return Uni.createFrom().voidItem();
+        }
+        return sendError(connection, "BAD_FRAME", "'op' must be 'subscribe' or 'unsubscribe'");
+    }
+
+    @OnClose
+    void onClose(WebSocketConnection connection) {
+        subscriptions.removeConnection(connection.id());
+    }
+
+    private Uni<Void> subscribe(WebSocketConnection connection, List<UUID> ids) {
+        int limit = config.sockets().maxSubscriptionsPerConnection();
+        if (subscriptions.countFor(connection.id()) + ids.size() > limit) {
+            return sendError(connection, "TOO_MANY_SUBSCRIPTIONS", "one connection may follow at most " + limit + " tasks");
+        }
+        return Multi.createFrom().iterable(ids)
+                .onItem().transformToUniAndConcatenate(id -> subscribeOne(connection, id))
+                .collect().last()
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> subscribeOne(WebSocketConnection connection, UUID taskId) {
+        var added = subscriptions.add(connection, taskId);
+        if (added.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Subscription subscription = added.get();
+        return Panache.withSession(() -> tasks.findForTenant(taskId, tenant.id()))
+                .chain(task -> {
+                    if (task == null) {
+                        subscriptions.remove(connection.id(), taskId);
+                        return send(connection, SocketMessages.ErrorMessage.forTask(taskId, "TASK_NOT_FOUND",
+                                "no task with id " + taskId));
+                    }
+                    subscription.start(TaskEvent.of(TaskEventType.SNAPSHOT, TaskViews.of(task, json)),
+                            subscriptions.encoder());
+                    return Uni.createFrom().voidItem();
+                })
+                .onFailure().recoverWithUni(failure -> {
+                    subscriptions.remove(connection.id(), taskId);
+                    return send(connection, SocketMessages.ErrorMessage.forTask(taskId, "UNAVAILABLE",
+                            "the task could not be read; subscribe again later"));
+                });
+    }
+
+    private Uni<Void> sendError(WebSocketConnection connection, String code, String message) {
+        return send(connection, SocketMessages.ErrorMessage.of(code, message));
+    }
+
+    private Uni<Void> send(WebSocketConnection connection, Object message) {
+        return connection.sendText(subscriptions.encoder().encode(message));
+    }
+}

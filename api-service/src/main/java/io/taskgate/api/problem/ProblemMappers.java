@@ -1,0 +1,60 @@
+package io.taskgate.api.problem;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Turns every failure on the REST path into a problem document with the right status, so a
+ * caller never sees a stack trace or an HTML error page.
+ */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> mapProblem(ProblemException e) {
+        RestResponse.ResponseBuilder<Problem> answer = answer(e.problem());
+        if (e.retryAfter() != null) {
+            answer.header("Retry-After", Math.max(1, e.retryAfter().toSeconds()));
+        }
+        if (e.problem().status() >= 500) {
+            LOG.warnf(e.getCause(), "answered %d: %s", e.problem().status(), e.problem().detail());
+        }
+        return answer.build();
+    }
+
+    /** Malformed JSON, or JSON whose shape does not fit the request (a number where text belongs). */
+    @ServerExceptionMapper
+    public RestResponse<Problem> mapUnreadableJson(JsonProcessingException e) {
+        return answer(Problem.of("malformed-json", "Bad request", 400,
+                "the request body is not valid JSON for this endpoint: " + e.getOriginalMessage(), false)).build();
+    }
+
+    /** The framework's own refusals: unknown path (404), wrong method (405), media type (415) and so on. */
+    @ServerExceptionMapper
+    public RestResponse<Problem> mapFrameworkError(WebApplicationException e) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return mapUnreadableJson(json);
+        }
+        Response.StatusType status = e.getResponse().getStatusInfo();
+        return answer(Problem.of("http-" + status.getStatusCode(), status.getReasonPhrase(), status.getStatusCode(),
+                e.getMessage(), false)).build();
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> mapUnexpected(Exception e) {
+        LOG.error("unexpected failure on the request path", e);
+        return answer(Problem.of("internal-error", "Internal server error", 500,
+                "the server failed to handle this request; it has been logged", true)).build();
+    }
+
+    private static RestResponse.ResponseBuilder<Problem> answer(Problem problem) {
+        return RestResponse.ResponseBuilder.<Problem>create(problem.status())
+                .entity(problem)
+                .header("Content-Type", Problem.MEDIA_TYPE);
+    }
+}

@@ -1,0 +1,56 @@
+package io.taskgate.local;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs the whole system on this machine: PostgreSQL, Redis, one api-service and one
+ * worker-service, until Ctrl-C. Data stays in {@code .taskgate/} under the project between runs.
+ */
+public final class LocalRun {
+
+    private LocalRun() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(setting("TASKGATE_PROJECT_ROOT", ".")).toAbsolutePath().normalize();
+        Path data = root.resolve(setting("TASKGATE_DATA_DIR", ".taskgate"));
+        int apiPort = Integer.parseInt(setting("TASKGATE_API_PORT", "8080"));
+        int workerPort = Integer.parseInt(setting("TASKGATE_WORKER_PORT", "8081"));
+        int postgresPort = Integer.parseInt(setting("TASKGATE_POSTGRES_PORT", "55432"));
+        int redisPort = Integer.parseInt(setting("TASKGATE_REDIS_PORT", "56379"));
+
+        LocalStack stack = LocalStack.startInfrastructure(root, data, postgresPort, redisPort);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("Stopping Taskgate...");
+            stack.close();
+            stopped.countDown();
+        }, "taskgate-local-stop"));
+
+        ServiceProcess api = stack.startApi("api-service", apiPort, Map.of());
+        ServiceProcess worker = stack.startWorker("worker-1", workerPort, Map.of());
+
+        System.out.printf("""
+
+                Taskgate is running (Ctrl-C stops everything).
+                  API            %1$s/api/v1/tasks
+                  WebSocket      ws://127.0.0.1:%2$d/ws/tasks
+                  OpenAPI        %1$s/q/openapi
+                  API health     %1$s/q/health
+                  API metrics    %1$s/q/metrics
+                  Worker health  %3$s/q/health
+                  PostgreSQL     %4$s (user postgres)
+                  Redis          %5$s
+                  Data and logs  %6$s
+                %n""", api.baseUrl(), api.httpPort(), worker.baseUrl(), stack.postgres().jdbcUrl(),
+                stack.redis().url(), data);
+        stopped.await();
+    }
+
+    private static String setting(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}

@@ -1,0 +1,115 @@
+package io.taskgate.local;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * PostgreSQL, Redis and any number of api-service and worker-service processes on loopback:
+ * the whole system without containers. The local run and the system tests both use it, so the
+ * tests exercise the same wiring that people run.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+    private final Path projectRoot;
+    private final Path dataDirectory;
+    private final PostgresServer postgres;
+    private final RedisServerProcess redis;
+    private final List<ServiceProcess> services = Collections.synchronizedList(new ArrayList<>());
+
+    private LocalStack(Path projectRoot, Path dataDirectory, PostgresServer postgres, RedisServerProcess redis) {
+        this.projectRoot = projectRoot;
+        this.dataDirectory = dataDirectory;
+        this.postgres = postgres;
+        this.redis = redis;
+    }
+
+    /**
+     * Starts PostgreSQL and Redis with their data under {@code dataDirectory}. Ports of 0 pick
+     * free ones.
+     */
+    public static LocalStack startInfrastructure(Path projectRoot, Path dataDirectory, int postgresPort, int redisPort)
+            throws IOException {
+        PostgresServer postgres = PostgresServer.start(dataDirectory.resolve("postgres"), postgresPort);
+        try {
+            RedisServerProcess redis = RedisServerProcess.start(dataDirectory.resolve("redis"), redisPort);
+            return new LocalStack(projectRoot, dataDirectory, postgres, redis);
+        } catch (IOException | RuntimeException e) {
+            postgres.close();
+            throw e;
+        }
+    }
+
+    /** Starts an api-service on the given port (0 for a free one) with extra configuration. */
+    public ServiceProcess startApi(String name, int port, Map<String, String> extraConfig) throws IOException {
+        Map<String, String> config = new HashMap<>(commonConfig());
+        config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
+        config.putAll(extraConfig);
+        return startService(name, projectRoot.resolve("api-service"), port, config);
+    }
+
+    /** Starts a worker-service on the given port (0 for a free one) with extra configuration. */
+    public ServiceProcess startWorker(String name, int port, Map<String, String> extraConfig) throws IOException {
+        Map<String, String> config = new HashMap<>(commonConfig());
+        config.put("taskgate.worker.consumer-name", name);
+        config.putAll(extraConfig);
+        return startService(name, projectRoot.resolve("worker-service"), port, config);
+    }
+
+    private ServiceProcess startService(String name, Path module, int port, Map<String, String> config)
+            throws IOException {
+        Path runJar = module.resolve("target/quarkus-app/quarkus-run.jar");
+        int chosenPort = port == 0 ? PortFinder.freePort() : port;
+        ServiceProcess service = ServiceProcess.start(name, runJar, chosenPort, config, logDirectory(), START_TIMEOUT);
+        services.add(service);
+        return service;
+    }
+
+    private Map<String, String> commonConfig() {
+        return Map.of(
+                "quarkus.datasource.reactive.url", postgres.reactiveUrl(),
+                "quarkus.datasource.username", PostgresServer.USER,
+                "quarkus.redis.hosts", redis.url());
+    }
+
+    public Path logDirectory() {
+        return dataDirectory.resolve("logs");
+    }
+
+    public PostgresServer postgres() {
+        return postgres;
+    }
+
+    public RedisServerProcess redis() {
+        return redis;
+    }
+
+    /** Stops every service (gently, then forcibly), then Redis, then PostgreSQL. */
+    @Override
+    public void close() {
+        List<ServiceProcess> running;
+        synchronized (services) {
+            running = new ArrayList<>(services);
+            services.clear();
+        }
+        Collections.reverse(running);
+        running.parallelStream().forEach(service -> service.stop(Duration.ofSeconds(20)));
+        closeQuietly(redis);
+        closeQuietly(postgres);
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            System.err.println("could not stop " + closeable + ": " + e.getMessage());
+        }
+    }
+}

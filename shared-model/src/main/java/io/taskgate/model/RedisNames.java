@@ -1,0 +1,23 @@
+package io.taskgate.model;
+
+/**
+ * The Redis keys and channels both services use. They are part of the contract: changing one
+ * here changes it for both sides at once.
+ */
+public final class RedisNames {
+
+    /** The stream every accepted task is appended to. */
+    public static final String TASK_STREAM = "taskgate:tasks";
+
+    /** The consumer group all workers read {@link #TASK_STREAM} through. */
+    public static final String WORKER_GROUP = "workers";
+
+    /** Pub/sub channel on which workers publish {@link TaskEvent}s; every api instance listens. */
+    public static final String EVENT_CHANNEL = "taskgate:events";
+
+    /** Set of task types some worker has declared a handler for. */
+    public static final String HANDLER_TYPES = "taskgate:handler-types";
+
+    private RedisNames() {
+    }
+}
