@@ -1,0 +1,103 @@
+package io.taskgate.system;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** A real WebSocket client (the JDK's) that records every message the server pushes. */
+final class SocketClient implements WebSocket.Listener, AutoCloseable {
+
+    private final BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
+    private final StringBuilder partial = new StringBuilder();
+    private final WebSocket socket;
+    private volatile boolean closedByServer;
+
+    private SocketClient(URI uri) {
+        this.socket = HttpClient.newHttpClient().newWebSocketBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .buildAsync(uri, this)
+                .join();
+    }
+
+    static SocketClient connect(URI uri) {
+        return new SocketClient(uri);
+    }
+
+    void send(String frame) {
+        socket.sendText(frame, true).join();
+    }
+
+    void subscribe(String... taskIds) {
+        send("{\"op\":\"subscribe\",\"taskIds\":[\"" + String.join("\",\"", taskIds) + "\"]}");
+    }
+
+    /** The next message, failing the test if none arrives in time. */
+    JsonNode next(Duration timeout) {
+        try {
+            JsonNode message = received.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (message == null) {
+                throw new AssertionError("no WebSocket message within " + timeout);
+            }
+            return message;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Every message up to and including the first that matches {@code last}. */
+    List<JsonNode> until(Predicate<JsonNode> last, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<JsonNode> messages = new ArrayList<>();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            JsonNode message = next(Duration.ofNanos(Math.max(left, 1)));
+            messages.add(message);
+            if (last.test(message)) {
+                return messages;
+            }
+        }
+    }
+
+    boolean closedByServer() {
+        return closedByServer;
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        partial.append(data);
+        if (last) {
+            try {
+                received.add(TaskgateClient.JSON.readTree(partial.toString()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            partial.setLength(0);
+        }
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closedByServer = true;
+        return null;
+    }
+
+    @Override
+    public void close() {
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").exceptionally(e -> null);
+        socket.abort();
+    }
+}

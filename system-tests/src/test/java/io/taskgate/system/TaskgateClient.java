@@ -1,0 +1,88 @@
+package io.taskgate.system;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskgate.local.ServiceProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** A plain HTTP client for one api-service process, as a web app would use it. */
+final class TaskgateClient {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final ServiceProcess api;
+
+    TaskgateClient(ServiceProcess api) {
+        this.api = api;
+    }
+
+    ServiceProcess process() {
+        return api;
+    }
+
+    URI webSocketUri() {
+        return URI.create("ws://127.0.0.1:" + api.httpPort() + "/ws/tasks");
+    }
+
+    /** Submits a task and insists on 202; returns the body. */
+    JsonNode submit(String type, String inputJson) {
+        Answer answer = post("/api/v1/tasks", "{\"type\":\"" + type + "\",\"input\":" + inputJson + "}");
+        if (answer.status() != 202) {
+            throw new AssertionError("submit answered " + answer.status() + ": " + answer.body());
+        }
+        return answer.json();
+    }
+
+    JsonNode task(String id) {
+        Answer answer = get("/api/v1/tasks/" + id);
+        if (answer.status() != 200) {
+            throw new AssertionError("GET task answered " + answer.status() + ": " + answer.body());
+        }
+        return answer.json();
+    }
+
+    Answer post(String path, String body) {
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    Answer get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET());
+    }
+
+    private URI uri(String path) {
+        return URI.create(api.baseUrl() + path);
+    }
+
+    private static Answer send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                    response.headers().firstValue("Location").orElse(null), response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    record Answer(int status, String contentType, String location, String body) {
+        JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}
