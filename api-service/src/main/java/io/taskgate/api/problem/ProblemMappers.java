@@ -1,6 +1,7 @@
 package io.taskgate.api.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
@@ -32,6 +33,12 @@ public class ProblemMappers {
     public RestResponse<Problem> mapUnreadableJson(JsonProcessingException e) {
         return answer(Problem.of("malformed-json", "Bad request", 400,
                 "the request body is not valid JSON for this endpoint: " + e.getOriginalMessage(), false)).build();
+    }
+
+    /** JSON of the wrong shape; named apart because the framework ships its own, body-less mapper for it. */
+    @ServerExceptionMapper
+    public RestResponse<Problem> mapMismatchedJson(MismatchedInputException e) {
+        return mapUnreadableJson(e);
     }
 
     /** The framework's own refusals: unknown path (404), wrong method (405), media type (415) and so on. */
