@@ -11,13 +11,14 @@ import java.util.Map;
 /**
  * Measures the pipeline on this machine, with every part a real process on loopback:
  * <ol>
- *   <li>submit: the rate and latency of {@code POST /api/v1/tasks} (row committed and entry on
- *       the stream before each 202), with no worker running;</li>
- *   <li>drain: how fast one worker empties that backlog of {@code echo} tasks;</li>
- *   <li>end to end: submit and run {@code echo} tasks at once, from the first POST until the
- *       last task is SUCCEEDED.</li>
+ *   <li>end to end: {@code echo} tasks submitted by closed-loop clients and run by one worker,
+ *       from the first POST until the last task is SUCCEEDED in PostgreSQL;</li>
+ *   <li>submit: the rate and latency of {@code POST /api/v1/tasks} alone (row committed and
+ *       entry on the stream before each 202), after the worker has been stopped.</li>
  * </ol>
- * Arguments (all optional): submits, client concurrency, end-to-end tasks, worker concurrency.
+ * A warm-up run of the end-to-end phase comes first, so both JVMs have compiled their hot
+ * paths before anything is measured. Arguments (all optional): submits, client concurrency,
+ * end-to-end tasks, worker concurrency, warm-up tasks.
  */
 public final class PipelineBenchmark {
 
@@ -27,39 +28,35 @@ public final class PipelineBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int submits = intArg(args, 0, 20_000);
+        int submits = intArg(args, 0, 50_000);
         int clients = intArg(args, 1, 64);
-        int endToEnd = intArg(args, 2, 10_000);
+        int endToEnd = intArg(args, 2, 20_000);
         int workerConcurrency = intArg(args, 3, 64);
-        int warmup = Math.min(5_000, submits / 4);
+        int warmup = intArg(args, 4, 20_000);
 
         Path root = Path.of(System.getProperty("taskgate.project.root", ".")).toAbsolutePath().normalize();
         Path data = Files.createDirectories(root.resolve("bench/target/runs")).resolve("run-" + System.currentTimeMillis());
         try (LocalStack stack = LocalStack.startInfrastructure(root, data, 0, 0)) {
             ServiceProcess api = stack.startApi("bench-api", 0, Map.of());
+            ServiceProcess worker = stack.startWorker("bench-worker", 0,
+                    Map.of("taskgate.worker.concurrency", String.valueOf(workerConcurrency)));
             SubmitLoad load = new SubmitLoad(api.baseUrl(), ECHO);
 
             load.run(warmup, clients);
-            LatencyRecorder.Summary submit = load.run(submits, clients);
-            report("submit (no worker)", submit);
-
-            int backlog = warmup + submits;
-            long drainStart = System.nanoTime();
-            stack.startWorker("bench-worker", 0, Map.of("taskgate.worker.concurrency", String.valueOf(workerConcurrency)));
-            awaitSucceeded(stack, backlog);
-            double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
-            System.out.printf("drain: %d queued echo tasks in %.1f s (worker start included) = %.0f tasks/s%n",
-                    backlog, drainSeconds, backlog / drainSeconds);
+            awaitSucceeded(stack, warmup);
 
             long e2eStart = System.nanoTime();
             LatencyRecorder.Summary submitWhileRunning = load.run(endToEnd, clients);
-            awaitSucceeded(stack, backlog + endToEnd);
+            awaitSucceeded(stack, warmup + endToEnd);
             double e2eSeconds = (System.nanoTime() - e2eStart) / 1e9;
-            report("submit (worker running)", submitWhileRunning);
             System.out.printf("end to end: %d echo tasks submitted and SUCCEEDED in %.1f s = %.0f tasks/s%n",
                     endToEnd, e2eSeconds, endToEnd / e2eSeconds);
-            System.out.printf("settings: submits=%d clients=%d e2e=%d workerConcurrency=%d cores=%d%n",
-                    submits, clients, endToEnd, workerConcurrency, Runtime.getRuntime().availableProcessors());
+            report("submit (worker running)", submitWhileRunning);
+
+            worker.stop(java.time.Duration.ofSeconds(20));
+            report("submit (no worker)", load.run(submits, clients));
+            System.out.printf("settings: submits=%d clients=%d e2e=%d workerConcurrency=%d warmup=%d cores=%d%n",
+                    submits, clients, endToEnd, workerConcurrency, warmup, Runtime.getRuntime().availableProcessors());
         }
     }
 

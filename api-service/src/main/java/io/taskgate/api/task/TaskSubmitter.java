@@ -27,6 +27,7 @@ public class TaskSubmitter {
 
     private static final Logger LOG = Logger.getLogger(TaskSubmitter.class);
     private static final Duration QUEUE_RETRY_AFTER = Duration.ofSeconds(5);
+    private static final Duration STORE_RETRY_AFTER = Duration.ofSeconds(5);
 
     private final TaskRepository tasks;
     private final TaskQueue queue;
@@ -60,7 +61,9 @@ public class TaskSubmitter {
     }
 
     private Uni<TaskRecord> store(TaskRecord task) {
-        return Panache.withTransaction(() -> tasks.persist(task));
+        return Panache.withTransaction(() -> tasks.persist(task))
+                .onFailure().transform(failure -> ProblemException.unavailable("store-unavailable",
+                        "the task store is unavailable; nothing was accepted, try again", STORE_RETRY_AFTER, failure));
     }
 
     /**
