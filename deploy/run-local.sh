@@ -5,4 +5,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -B -q -DskipTests package -pl deploy/local-stack,api-service,worker-service -am
-exec java -jar deploy/local-stack/target/local-stack.jar
+exec java -cp 'deploy/local-stack/target/local-stack.jar:deploy/local-stack/target/lib/*' io.taskgate.local.LocalRun
