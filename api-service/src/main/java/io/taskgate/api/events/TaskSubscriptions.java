@@ -1,5 +1,6 @@
 package io.taskgate.api.events;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.taskgate.model.TaskEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,8 +21,10 @@ public class TaskSubscriptions {
     private final Map<String, Set<UUID>> byConnection = new ConcurrentHashMap<>();
     private final EventEncoder encoder;
 
-    TaskSubscriptions(EventEncoder encoder) {
+    TaskSubscriptions(EventEncoder encoder, MeterRegistry meters) {
         this.encoder = encoder;
+        meters.gauge("taskgate.ws.subscriptions", this, TaskSubscriptions::size);
+        meters.gauge("taskgate.ws.subscribed.connections", byConnection, Map::size);
     }
 
     /**

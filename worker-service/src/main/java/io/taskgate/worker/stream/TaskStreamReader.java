@@ -1,5 +1,6 @@
 package io.taskgate.worker.stream;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
 import io.quarkus.redis.datasource.stream.StreamMessage;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 /**
  * Reads the task stream through the workers' consumer group and hands each entry to the
@@ -53,12 +55,15 @@ public class TaskStreamReader {
     private volatile boolean groupReady;
     private Context rootContext;
 
-    public TaskStreamReader(ReactiveRedisDataSource redis, TaskExecutor executor, WorkerConfig config, Vertx vertx) {
+    public TaskStreamReader(ReactiveRedisDataSource redis, TaskExecutor executor, WorkerConfig config, Vertx vertx,
+            MeterRegistry meters) {
         this.streams = redis.stream(String.class, String.class, String.class);
         this.executor = executor;
         this.config = config;
         this.vertx = vertx;
         this.consumer = config.consumerName().orElseGet(TaskStreamReader::defaultConsumerName);
+        meters.gauge("taskgate.worker.in.flight", inFlight);
+        meters.gauge("taskgate.worker.concurrency", config.concurrency());
     }
 
     void start(@Observes StartupEvent startup) {
@@ -134,15 +139,24 @@ public class TaskStreamReader {
         // and tasks running side by side must not share one.
         Context taskContext = VertxContext.createNewDuplicatedContext(rootContext);
         VertxContextSafetyToggle.setContextSafe(taskContext, true);
-        taskContext.runOnContext(ignored -> executor.execute(entry, taskContext)
-                .chain(() -> acknowledge(message.id()))
+        taskContext.runOnContext(ignored -> {
+            // The logging MDC lives in the duplicated context, so every line about this task carries its id.
+            MDC.put("taskId", entry.taskId().toString());
+            MDC.put("tenantId", entry.tenantId());
+            runOnItsContext(entry, message.id(), taskContext);
+        });
+    }
+
+    private void runOnItsContext(TaskStreamEntry entry, String entryId, Context taskContext) {
+        executor.execute(entry, taskContext)
+                .chain(() -> acknowledge(entryId))
                 .subscribe().with(
                         done -> finished(),
                         failure -> {
                             LOG.warnf("task %s not finished (%s); its entry stays pending", entry.taskId(),
                                     failure.getMessage());
                             finished();
-                        }));
+                        });
     }
 
     private Uni<Void> acknowledge(String entryId) {
