@@ -15,6 +15,15 @@ public final class RedisNames {
     /** Pub/sub channel on which workers publish {@link TaskEvent}s; every api instance listens. */
     public static final String EVENT_CHANNEL = "taskgate:events";
 
+    /** Pub/sub channel carrying the ids of running tasks whose cancellation was asked for. */
+    public static final String CANCEL_CHANNEL = "taskgate:cancel";
+
+    /** Sorted set of retries waiting for their time, scored by due time in epoch milliseconds. */
+    public static final String RETRY_SET = "taskgate:retries";
+
+    /** Stream of tasks given up on (delivery limit or retries exhausted), for inspection and replay. */
+    public static final String DEAD_LETTER_STREAM = "taskgate:dead-letter";
+
     /** Set of task types some worker has declared a handler for. */
     public static final String HANDLER_TYPES = "taskgate:handler-types";
 

@@ -72,6 +72,26 @@ public class TaskRecord {
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 
+    /** The stream entry whose delivery holds the current attempt (see {@code startAttempt} in the worker). */
+    @Column(name = "lease_entry_id")
+    public String leaseEntryId;
+
+    /** The running attempt's last sign of life. */
+    @Column(name = "heartbeat_at")
+    public Instant heartbeatAt;
+
+    /** When a scheduled retry is due; null unless the task waits for one. */
+    @Column(name = "next_attempt_at")
+    public Instant nextAttemptAt;
+
+    /** Cancellation was asked for while the task ran; its holder stops it and records CANCELLED. */
+    @Column(name = "cancel_requested", nullable = false)
+    public boolean cancelRequested;
+
+    /** When an entry for this task was last put on the stream. */
+    @Column(name = "enqueued_at")
+    public Instant enqueuedAt;
+
     /** A new task, waiting for a worker. */
     public static TaskRecord queued(UUID id, String tenantId, String type, String inputJson, Instant now) {
         TaskRecord task = new TaskRecord();
@@ -84,6 +104,7 @@ public class TaskRecord {
         task.eventSeq = 1;
         task.createdAt = now;
         task.updatedAt = now;
+        task.enqueuedAt = now;
         return task;
     }
 
