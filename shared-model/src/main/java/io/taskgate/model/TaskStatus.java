@@ -22,8 +22,9 @@ public enum TaskStatus {
     /** The statuses this one may move to. */
     public Set<TaskStatus> successors() {
         return switch (this) {
-            // A queued task is picked up by a worker, or cancelled before it ever runs.
-            case QUEUED -> EnumSet.of(RUNNING, CANCELLED);
+            // A queued task is picked up by a worker, cancelled before it runs again, or given up
+            // on without another run (over its delivery limit, or failed by an operator).
+            case QUEUED -> EnumSet.of(RUNNING, CANCELLED, FAILED);
             // A running task ends one way or another, or goes back to the queue for another attempt.
             case RUNNING -> EnumSet.of(SUCCEEDED, FAILED, CANCELLED, QUEUED);
             case SUCCEEDED, FAILED, CANCELLED -> EnumSet.noneOf(TaskStatus.class);

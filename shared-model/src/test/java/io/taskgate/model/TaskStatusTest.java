@@ -16,8 +16,9 @@ class TaskStatusTest {
     }
 
     @Test
-    void queuedTaskRunsOrIsCancelledButNeverFinishesWithoutRunning() {
-        assertThat(TaskStatus.QUEUED.successors()).containsExactlyInAnyOrder(TaskStatus.RUNNING, TaskStatus.CANCELLED);
+    void queuedTaskNeverSucceedsWithoutRunning() {
+        assertThat(TaskStatus.QUEUED.successors())
+                .containsExactlyInAnyOrder(TaskStatus.RUNNING, TaskStatus.CANCELLED, TaskStatus.FAILED);
         assertThat(TaskStatus.QUEUED.canMoveTo(TaskStatus.SUCCEEDED)).isFalse();
     }
 

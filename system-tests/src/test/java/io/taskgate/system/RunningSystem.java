@@ -51,6 +51,32 @@ final class RunningSystem implements AutoCloseable {
         return startWorker(name, Map.of());
     }
 
+    /**
+     * Worker settings that make recovery happen within seconds rather than minutes, so that
+     * crash and outage tests finish quickly. The mechanisms are the production ones.
+     */
+    static Map<String, String> fastRecovery(Map<String, String> more) {
+        Map<String, String> config = new java.util.HashMap<>(Map.of(
+                "mp.messaging.incoming.tasks.claim-idle", "3s",
+                "mp.messaging.incoming.tasks.heartbeat", "1s",
+                "mp.messaging.incoming.tasks.reclaim-every", "1s",
+                "mp.messaging.incoming.tasks.block", "500ms",
+                "taskgate.worker.heartbeat", "1s",
+                "taskgate.worker.sweeper.requeue-after", "5s",
+                "taskgate.worker.sweeper.every", "1s",
+                "taskgate.worker.sweeper.trim-every", "1s"));
+        config.putAll(more);
+        return config;
+    }
+
+    RedisCommands redis() {
+        return new RedisCommands(stack.redis().port());
+    }
+
+    OutcomeLedger ledger() {
+        return new OutcomeLedger(stack.postgres());
+    }
+
     LocalStack stack() {
         return stack;
     }

@@ -58,7 +58,7 @@ public final class LocalStack implements AutoCloseable {
     /** Starts a worker-service on the given port (0 for a free one) with extra configuration. */
     public ServiceProcess startWorker(String name, int port, Map<String, String> extraConfig) throws IOException {
         Map<String, String> config = new HashMap<>(commonConfig());
-        config.put("taskgate.worker.consumer-name", name);
+        config.put("mp.messaging.incoming.tasks.consumer", name);
         config.putAll(extraConfig);
         return startService(name, projectRoot.resolve("worker-service"), port, config);
     }

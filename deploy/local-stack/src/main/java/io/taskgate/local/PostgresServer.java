@@ -18,30 +18,47 @@ public final class PostgresServer implements AutoCloseable {
     public static final String DATABASE = "taskgate";
     public static final String USER = "postgres";
 
-    private final EmbeddedPostgres postgres;
+    private final Path dataDirectory;
+    private volatile EmbeddedPostgres postgres;
+    private final int port;
 
-    private PostgresServer(EmbeddedPostgres postgres) {
+    private PostgresServer(Path dataDirectory, EmbeddedPostgres postgres) {
+        this.dataDirectory = dataDirectory;
         this.postgres = postgres;
+        this.port = postgres.getPort();
     }
 
     /** Starts the server on the given port (0 for any free port) and makes sure the database exists. */
     public static PostgresServer start(Path dataDirectory, int port) throws IOException {
         Files.createDirectories(dataDirectory);
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                .setDataDirectory(dataDirectory)
-                .setCleanDataDirectory(false)
-                .setPort(port == 0 ? PortFinder.freePort() : port)
-                // Enough connections for two api instances, workers and the tests' own pools.
-                .setServerConfig("max_connections", "300")
-                .setServerConfig("listen_addresses", "127.0.0.1")
-                .start();
-        PostgresServer server = new PostgresServer(postgres);
+        PostgresServer server = new PostgresServer(dataDirectory, launch(dataDirectory, port == 0 ? PortFinder.freePort() : port));
         server.createDatabaseIfMissing();
         return server;
     }
 
+    private static EmbeddedPostgres launch(Path dataDirectory, int port) throws IOException {
+        return EmbeddedPostgres.builder()
+                .setDataDirectory(dataDirectory)
+                .setCleanDataDirectory(false)
+                .setPort(port)
+                // Enough connections for two api instances, workers and the tests' own pools.
+                .setServerConfig("max_connections", "300")
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .start();
+    }
+
+    /** Stops the server (fast shutdown: open transactions are rolled back); {@link #restart} brings it back. */
+    public void stop() throws IOException {
+        postgres.close();
+    }
+
+    /** Starts the server again on the same port and data. */
+    public void restart() throws IOException {
+        postgres = launch(dataDirectory, port);
+    }
+
     public int port() {
-        return postgres.getPort();
+        return port;
     }
 
     public String jdbcUrl() {

@@ -3,6 +3,7 @@ package io.taskgate.worker.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /** Every setting of the worker-service and its default, in one place. */
@@ -10,24 +11,123 @@ import java.util.Optional;
 public interface WorkerConfig {
 
     /**
-     * Most tasks this worker runs at once. The reader asks the stream for no more than the free
-     * slots, so a busy worker leaves entries for others instead of hoarding them.
+     * Most tasks this worker runs at once. The dispatcher asks the stream for no more than its
+     * free slots, so a busy worker leaves entries for others instead of hoarding them.
      */
     @WithDefault("16")
     int concurrency();
 
-    /** This worker's name in the consumer group; defaults to the host name and process id. */
-    Optional<String> consumerName();
+    /**
+     * How many times a task may be started in all before it is given up with DELIVERY_LIMIT and
+     * dead-lettered. Crashes count (a task that kills its worker every time ends here); the
+     * effective limit is never below a type's max-attempts.
+     */
+    @WithDefault("10")
+    int deliveryLimit();
 
-    /** How long one read waits on an empty stream before asking again. */
-    @WithDefault("2s")
-    Duration readBlock();
+    /** How long a stopping worker lets running tasks finish before it leaves them to be reclaimed. */
+    @WithDefault("25s")
+    Duration shutdownGrace();
 
-    /** Pause after a failed read (Redis down), so a dead Redis is not hammered in a loop. */
-    @WithDefault("1s")
-    Duration readRetryDelay();
+    /** How often running tasks' heartbeat is written to PostgreSQL. */
+    @WithDefault("5s")
+    Duration heartbeat();
 
-    /** Longest a single attempt may run before it fails with TIMEOUT. */
-    @WithDefault("10m")
-    Duration taskTimeout();
+    /** The retry and timeout policy of task types that have none of their own. */
+    Policy defaultPolicy();
+
+    /** Per-type overrides: {@code taskgate.worker.policies."llm.chat".max-attempts=5}. */
+    Map<String, PolicyOverride> policies();
+
+    Retries retries();
+
+    Sweeper sweeper();
+
+    Retention retention();
+
+    interface Policy {
+        /** Attempts in all, the first included; 1 means never retry. */
+        @WithDefault("3")
+        int maxAttempts();
+
+        /** Delay before the first retry. */
+        @WithDefault("1s")
+        Duration initialBackoff();
+
+        /** Each further retry waits this many times longer than the one before. */
+        @WithDefault("2.0")
+        double multiplier();
+
+        /** No retry waits longer than this. */
+        @WithDefault("5m")
+        Duration maxBackoff();
+
+        /**
+         * Fraction of each delay taken off at random (0 to 1), so that tasks that failed together
+         * do not all come back at the same instant.
+         */
+        @WithDefault("0.2")
+        double jitter();
+
+        /** Longest a single attempt may run before it fails with TIMEOUT. */
+        @WithDefault("10m")
+        Duration timeout();
+    }
+
+    interface PolicyOverride {
+        Optional<Integer> maxAttempts();
+
+        Optional<Duration> initialBackoff();
+
+        Optional<Double> multiplier();
+
+        Optional<Duration> maxBackoff();
+
+        Optional<Double> jitter();
+
+        Optional<Duration> timeout();
+    }
+
+    interface Retries {
+        /** How often due retries are moved from the waiting set back onto the stream. */
+        @WithDefault("250ms")
+        Duration pollEvery();
+
+        /** Most retries moved per poll. */
+        @WithDefault("500")
+        int batch();
+    }
+
+    interface Sweeper {
+        /**
+         * A queued task whose entry has been out of sight this long (far beyond any normal queue
+         * wait) is put on the stream again; so is a running task whose heartbeat stopped this long
+         * ago. Duplicates this may create are harmless: only one delivery can hold a task.
+         */
+        @WithDefault("2m")
+        Duration requeueAfter();
+
+        @WithDefault("30s")
+        Duration every();
+
+        @WithDefault("500")
+        int batch();
+
+        /** How often the task stream is trimmed below its oldest unacknowledged entry. */
+        @WithDefault("10s")
+        Duration trimEvery();
+    }
+
+    interface Retention {
+        /** Finished tasks are deleted this long after they finished. */
+        @WithDefault("7d")
+        Duration finishedTasks();
+
+        @WithDefault("1m")
+        Duration every();
+
+        /** Rows deleted per statement, so a purge never holds long locks. */
+        @WithDefault("1000")
+        int batch();
+    }
 }

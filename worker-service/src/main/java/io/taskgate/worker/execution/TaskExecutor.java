@@ -2,7 +2,6 @@ package io.taskgate.worker.execution;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.TimeoutException;
@@ -11,19 +10,28 @@ import io.taskgate.model.TaskError;
 import io.taskgate.model.TaskEventType;
 import io.taskgate.model.TaskRecord;
 import io.taskgate.model.TaskStreamEntry;
-import io.taskgate.worker.config.WorkerConfig;
+import io.taskgate.worker.config.RetryPolicies;
+import io.taskgate.worker.config.RetryPolicy;
 import io.taskgate.worker.handler.HandlerRegistry;
 import io.taskgate.worker.handler.TaskFailure;
 import io.taskgate.worker.handler.TaskHandler;
+import io.taskgate.worker.retry.RetryQueue;
+import io.taskgate.worker.stream.DeadLetter;
 import io.vertx.core.Context;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
 import org.jboss.logging.Logger;
 
 /**
- * Runs one task from a stream entry: marks it RUNNING, runs its handler, records the outcome.
- * The returned Uni completes only once the outcome is stored (or there is nothing to do), and
- * fails if the database could not be written: the caller acknowledges the entry on completion
- * and leaves it pending on failure, so an outcome that was not stored is never acknowledged.
+ * Runs one delivery of a task: starts an attempt, runs the handler under the type's timeout and
+ * the task's cancel switch, and records the outcome — success, failure, a scheduled retry, or
+ * cancellation.
+ *
+ * <p>The returned Uni completes once the outcome is stored (or there was nothing to do); the
+ * caller then acknowledges the entry. It fails with {@link DeadLetter} when the task was given up
+ * on, and with anything else when the outcome could not be stored — then the entry stays
+ * pending and is delivered again, so an outcome that was not stored is never acknowledged.
  */
 @ApplicationScoped
 public class TaskExecutor {
@@ -33,58 +41,105 @@ public class TaskExecutor {
     private final TaskStore store;
     private final TaskEventPublisher events;
     private final HandlerRegistry handlers;
-    private final WorkerConfig config;
+    private final RetryPolicies policies;
+    private final RetryQueue retries;
+    private final RunningTasks running;
     private final ObjectMapper json;
     private final MeterRegistry meters;
 
-    public TaskExecutor(TaskStore store, TaskEventPublisher events, HandlerRegistry handlers, WorkerConfig config,
-            ObjectMapper json, MeterRegistry meters) {
+    public TaskExecutor(TaskStore store, TaskEventPublisher events, HandlerRegistry handlers, RetryPolicies policies,
+            RetryQueue retries, RunningTasks running, ObjectMapper json, MeterRegistry meters) {
         this.store = store;
         this.events = events;
         this.handlers = handlers;
-        this.config = config;
+        this.policies = policies;
+        this.retries = retries;
+        this.running = running;
         this.json = json;
         this.meters = meters;
     }
 
-    /** Must be subscribed on {@code context}, a duplicated context of this task's own. */
-    public Uni<Void> execute(TaskStreamEntry entry, Context context) {
-        return store.startAttempt(entry.taskId())
-                .chain(started -> started == null ? skip(entry) : run(started, context));
+    /** Must be subscribed on {@code context}, a duplicated context of this delivery's own. */
+    public Uni<Void> execute(TaskStreamEntry entry, String entryId, Context context) {
+        return store.startAttempt(entry.taskId(), entryId, policies.deliveryLimit(entry.type()))
+                .chain(start -> {
+                    if (start.started()) {
+                        return run(entry, new TaskRun(start.task(), context, store, events, json));
+                    }
+                    return settledWithoutRunning(start);
+                });
     }
 
-    private Uni<Void> skip(TaskStreamEntry entry) {
-        LOG.debugf("task %s is gone or already settled; nothing to run", entry.taskId());
-        return Uni.createFrom().voidItem();
+    private Uni<Void> settledWithoutRunning(StartResult start) {
+        if (start.task() == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return events.publish(io.taskgate.model.TaskEvent.of(TaskEventType.STATUS,
+                        io.taskgate.model.TaskViews.of(start.task(), json)))
+                .invoke(() -> {
+                    if (start.deadLetterReason() != null) {
+                        throw new DeadLetter(start.deadLetterReason(), "task " + start.task().id);
+                    }
+                });
     }
 
-    private Uni<Void> run(TaskRecord task, Context context) {
-        TaskRun run = new TaskRun(task, context, store, events, json);
+    private Uni<Void> run(TaskStreamEntry entry, TaskRun run) {
+        TaskRecord task = run.task();
+        RetryPolicy policy = policies.forType(task.type);
+        Uni<Void> cancelSwitch = running.register(task.id);
         Timer.Sample timing = Timer.start(meters);
         return run.publish(task, TaskEventType.STATUS, null)
-                .chain(() -> outcome(task, run))
-                .chain(outcome -> run.onContext(() -> record(task, outcome)))
-                .chain(recorded -> run.publish(recorded, TaskEventType.STATUS, null)
-                        .invoke(() -> count(task, recorded, timing)));
+                .chain(() -> firstOf(outcome(task, run, policy), cancelSwitch.map(ignored -> Outcome.CANCELLED)))
+                .chain(outcome -> run.onContext(() -> record(entry, task, outcome, policy)))
+                .onTermination().invoke(() -> running.remove(task.id))
+                .chain(recorded -> run.publish(recorded.task(), TaskEventType.STATUS, null)
+                        .invoke(() -> count(task, recorded.task(), timing))
+                        .invoke(() -> {
+                            if (recorded.deadLetterReason() != null) {
+                                throw new DeadLetter(recorded.deadLetterReason(), "task " + task.id);
+                            }
+                        }));
+    }
+
+    /** Whichever comes first: the handler's outcome or the cancel switch. The loser is cancelled, which stops the handler's work. */
+    private static Uni<Outcome> firstOf(Uni<Outcome> handlerOutcome, Uni<Outcome> cancelled) {
+        return Uni.combine().any().<Outcome>of(handlerOutcome, cancelled);
     }
 
     /** The handler's result, or the error it failed with; never a failed Uni. */
-    private Uni<Outcome> outcome(TaskRecord task, TaskRun run) {
+    private Uni<Outcome> outcome(TaskRecord task, TaskRun run, RetryPolicy policy) {
         TaskHandler handler = handlers.find(task.type).orElse(null);
         if (handler == null) {
             return Uni.createFrom().item(Outcome.failed(TaskError.permanent("UNKNOWN_TYPE",
                     "this worker has no handler for task type '" + task.type + "'")));
         }
         return Uni.createFrom().deferred(() -> handler.handle(parseInput(task), run))
-                .ifNoItem().after(config.taskTimeout()).fail()
+                .ifNoItem().after(policy.timeout()).fail()
                 .map(Outcome::succeeded)
-                .onFailure().recoverWithItem(failure -> Outcome.failed(toError(task, failure)));
+                .onFailure().recoverWithItem(failure -> Outcome.failed(toError(task, failure, policy)));
     }
 
-    private Uni<TaskRecord> record(TaskRecord task, Outcome outcome) {
-        return outcome.error() == null
-                ? store.succeed(task.id, outcome.result() == null ? "null" : outcome.result().toString())
-                : store.fail(task.id, outcome.error());
+    private Uni<Recorded> record(TaskStreamEntry entry, TaskRecord task, Outcome outcome, RetryPolicy policy) {
+        int attempt = task.attempts;
+        if (outcome == Outcome.CANCELLED) {
+            return store.cancel(task.id, attempt).map(row -> new Recorded(row, null));
+        }
+        if (outcome.error() == null) {
+            String result = outcome.result() == null ? "null" : outcome.result().toString();
+            return store.succeed(task.id, attempt, result).map(row -> new Recorded(row, null));
+        }
+        TaskError error = outcome.error();
+        if (error.retryable() && policy.allowsAnotherAfter(attempt)) {
+            Instant due = Instant.now().plus(policy.backoffAfter(attempt, ThreadLocalRandom.current()::nextDouble));
+            return store.scheduleRetry(task.id, attempt, error, due)
+                    .call(row -> row == null || row.status.isFinal() ? Uni.createFrom().voidItem()
+                            : retries.schedule(entry, due))
+                    .map(row -> new Recorded(row, null));
+        }
+        // A retryable failure that ran out of attempts is a task nobody could complete: keep it for inspection.
+        String deadLetter = error.retryable() ? "RETRIES_EXHAUSTED" : null;
+        return store.fail(task.id, attempt, error)
+                .map(row -> new Recorded(row, row == null ? null : deadLetter));
     }
 
     private JsonNode parseInput(TaskRecord task) {
@@ -95,12 +150,12 @@ public class TaskExecutor {
         }
     }
 
-    private TaskError toError(TaskRecord task, Throwable failure) {
+    private TaskError toError(TaskRecord task, Throwable failure, RetryPolicy policy) {
         if (failure instanceof TaskFailure taskFailure) {
             return taskFailure.error();
         }
         if (failure instanceof TimeoutException) {
-            return TaskError.transientError("TIMEOUT", "the attempt ran longer than " + config.taskTimeout());
+            return TaskError.transientError("TIMEOUT", "the attempt ran longer than " + policy.timeout());
         }
         LOG.warnf(failure, "handler for %s failed on task %s", task.type, task.id);
         return TaskError.transientError("HANDLER_ERROR", String.valueOf(failure.getMessage()));
@@ -111,9 +166,15 @@ public class TaskExecutor {
         timing.stop(meters.timer("taskgate.task.duration", "type", task.type, "status", status));
     }
 
+    /** The row after recording an outcome (null if the attempt no longer held the task), and whether to dead-letter. */
+    private record Recorded(TaskRecord task, String deadLetterReason) {
+    }
+
     private record Outcome(JsonNode result, TaskError error) {
+        static final Outcome CANCELLED = new Outcome(null, null);
+
         static Outcome succeeded(JsonNode result) {
-            return new Outcome(result == null ? JsonNodeFactory.instance.nullNode() : result, null);
+            return new Outcome(result == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : result, null);
         }
 
         static Outcome failed(TaskError error) {

@@ -56,13 +56,13 @@ final class TaskRun implements TaskContext {
         if (!(fraction >= 0 && fraction <= 1)) {
             return Uni.createFrom().failure(new IllegalArgumentException("progress must be within 0..1: " + fraction));
         }
-        return onContext(() -> store.recordProgress(task.id, fraction))
+        return onContext(() -> store.recordProgress(task.id, task.attempts, fraction))
                 .chain(updated -> publish(updated, TaskEventType.PROGRESS, null));
     }
 
     @Override
     public Uni<Void> output(String chunk) {
-        return onContext(() -> store.recordOutput(task.id))
+        return onContext(() -> store.recordOutput(task.id, task.attempts))
                 .chain(updated -> publish(updated, TaskEventType.OUTPUT, chunk));
     }
 
@@ -71,8 +71,12 @@ final class TaskRun implements TaskContext {
         if (duration.isZero() || duration.isNegative()) {
             return Uni.createFrom().voidItem();
         }
-        return Uni.createFrom().emitter(emitter -> context.owner()
-                .setTimer(duration.toMillis(), id -> context.runOnContext(ignored -> emitter.complete(null))));
+        return Uni.createFrom().emitter(emitter -> {
+            long timer = context.owner().setTimer(duration.toMillis(),
+                    id -> context.runOnContext(ignored -> emitter.complete(null)));
+            // A cancelled task must not leave its timers behind.
+            emitter.onTermination(() -> context.owner().cancelTimer(timer));
+        });
     }
 
     /** Runs {@code work} on this attempt's context, whichever thread asks. */
@@ -81,6 +85,10 @@ final class TaskRun implements TaskContext {
     }
 
     /** Publishes the change if the store made one; a null row means the task moved on without us. */
+    TaskRecord task() {
+        return task;
+    }
+
     Uni<Void> publish(TaskRecord updated, TaskEventType type, String output) {
         if (updated == null) {
             return Uni.createFrom().voidItem();

@@ -7,89 +7,153 @@ import io.taskgate.model.TaskError;
 import io.taskgate.model.TaskRecord;
 import io.taskgate.model.TaskStatus;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
 import java.util.UUID;
-import java.util.function.Consumer;
-import jakarta.persistence.LockModeType;
 
 /**
- * The worker's writes to the tasks table. Each change locks the row, checks that the lifecycle
- * allows it from the status found, and applies it in one transaction: a change that arrives too
- * late (the task was cancelled or already finished) changes nothing and returns null.
+ * The worker's writes to the tasks table. Each change locks the row, checks that the task is in
+ * the state the change expects, and applies it in one transaction.
+ *
+ * <p>An attempt is fenced by its number: every change made on behalf of attempt N requires the
+ * row to be RUNNING with {@code attempts = N}. Once the task has been restarted elsewhere (its
+ * delivery was reclaimed from a worker presumed dead), the old attempt's late writes change
+ * nothing, so each task records exactly one outcome. A change that does not apply returns null.
  */
 @ApplicationScoped
 public class TaskStore implements PanacheRepositoryBase<TaskRecord, UUID> {
 
+    /** Retries may arrive slightly early when worker clocks disagree; this much is tolerated. */
+    private static final Duration CLOCK_TOLERANCE = Duration.ofMillis(500);
+
     private final Clock clock = Clock.systemUTC();
 
     /**
-     * Marks the task RUNNING for a new attempt. A task found RUNNING was left behind by an
-     * attempt that died before recording an outcome; it is started again rather than left stuck.
+     * Starts a new attempt for the delivery {@code entryId}. A QUEUED task starts (unless its
+     * retry is not due yet). A RUNNING task restarts only if this is a redelivery of the very
+     * entry that holds it — its holder died; any other entry for it is a duplicate and skipped.
+     * A task already started {@code deliveryLimit} times is failed with DELIVERY_LIMIT instead.
      */
-    public Uni<TaskRecord> startAttempt(UUID taskId) {
-        return change(taskId, (task, now) -> {
+    public Uni<StartResult> startAttempt(UUID taskId, String entryId, int deliveryLimit) {
+        return Panache.withTransaction(() -> lock(taskId).map(task -> {
+            Instant now = now();
+            if (task == null || task.status.isFinal()) {
+                return StartResult.skipped();
+            }
+            if (task.status == TaskStatus.RUNNING && !entryId.equals(task.leaseEntryId)) {
+                return StartResult.skipped();
+            }
+            if (task.status == TaskStatus.QUEUED && task.nextAttemptAt != null
+                    && task.nextAttemptAt.isAfter(now.plus(CLOCK_TOLERANCE))) {
+                return StartResult.skipped();
+            }
             if (task.status == TaskStatus.RUNNING) {
                 task.moveTo(TaskStatus.QUEUED, now);
             }
-            if (!task.status.canMoveTo(TaskStatus.RUNNING)) {
-                return false;
+            if (task.cancelRequested) {
+                task.moveTo(TaskStatus.CANCELLED, now);
+                return StartResult.settled(task, null);
+            }
+            if (task.attempts >= deliveryLimit) {
+                recordError(task, TaskError.permanent("DELIVERY_LIMIT",
+                        "given up after " + task.attempts + " starts"));
+                task.moveTo(TaskStatus.FAILED, now);
+                return StartResult.settled(task, "DELIVERY_LIMIT");
             }
             task.moveTo(TaskStatus.RUNNING, now);
-            return true;
-        });
+            task.leaseEntryId = entryId;
+            task.heartbeatAt = now;
+            task.nextAttemptAt = null;
+            return StartResult.started(task);
+        }));
     }
 
-    public Uni<TaskRecord> recordProgress(UUID taskId, double fraction) {
-        return whileRunning(taskId, task -> task.progress = fraction);
+    public Uni<TaskRecord> recordProgress(UUID taskId, int attempt, double fraction) {
+        return whileHeld(taskId, attempt, (task, now) -> {
+            task.progress = fraction;
+            task.touch(now);
+        });
     }
 
     /** Counts an output chunk in the task's sequence so subscribers can order it. */
-    public Uni<TaskRecord> recordOutput(UUID taskId) {
-        return whileRunning(taskId, task -> { });
+    public Uni<TaskRecord> recordOutput(UUID taskId, int attempt) {
+        return whileHeld(taskId, attempt, (task, now) -> task.touch(now));
     }
 
-    public Uni<TaskRecord> succeed(UUID taskId, String resultJson) {
-        return change(taskId, (task, now) -> {
-            if (!task.status.canMoveTo(TaskStatus.SUCCEEDED) || task.status != TaskStatus.RUNNING) {
-                return false;
+    /** Records the result; a task whose cancellation was asked for meanwhile ends CANCELLED instead. */
+    public Uni<TaskRecord> succeed(UUID taskId, int attempt, String resultJson) {
+        return whileHeld(taskId, attempt, (task, now) -> {
+            if (task.cancelRequested) {
+                task.moveTo(TaskStatus.CANCELLED, now);
+                return;
             }
             task.result = resultJson;
             task.progress = 1.0;
+            recordError(task, null);
             task.moveTo(TaskStatus.SUCCEEDED, now);
-            return true;
         });
     }
 
-    public Uni<TaskRecord> fail(UUID taskId, TaskError error) {
-        return change(taskId, (task, now) -> {
-            if (task.status != TaskStatus.RUNNING) {
-                return false;
-            }
-            task.errorCode = error.code();
-            task.errorMessage = error.message();
-            task.errorRetryable = error.retryable();
+    public Uni<TaskRecord> fail(UUID taskId, int attempt, TaskError error) {
+        return whileHeld(taskId, attempt, (task, now) -> {
+            recordError(task, error);
             task.moveTo(TaskStatus.FAILED, now);
-            return true;
         });
     }
 
-    private Uni<TaskRecord> whileRunning(UUID taskId, Consumer<TaskRecord> update) {
-        return change(taskId, (task, now) -> {
-            if (task.status != TaskStatus.RUNNING) {
-                return false;
+    public Uni<TaskRecord> cancel(UUID taskId, int attempt) {
+        return whileHeld(taskId, attempt, (task, now) -> task.moveTo(TaskStatus.CANCELLED, now));
+    }
+
+    /**
+     * Puts the task back in the queue until {@code dueAt}, keeping the error that caused the
+     * retry visible. The caller then schedules the retry's stream entry.
+     */
+    public Uni<TaskRecord> scheduleRetry(UUID taskId, int attempt, TaskError error, Instant dueAt) {
+        return whileHeld(taskId, attempt, (task, now) -> {
+            recordError(task, error);
+            if (task.cancelRequested) {
+                task.moveTo(TaskStatus.CANCELLED, now);
+                return;
             }
-            update.accept(task);
-            task.touch(now);
-            return true;
+            task.moveTo(TaskStatus.QUEUED, now);
+            task.leaseEntryId = null;
+            task.nextAttemptAt = dueAt;
+            task.enqueuedAt = dueAt;
         });
     }
 
-    /** Loads the row under a lock, applies {@code change}, and returns the row if it changed. */
-    private Uni<TaskRecord> change(UUID taskId, Change change) {
-        return Panache.withTransaction(() -> findById(taskId, LockModeType.PESSIMISTIC_WRITE)
-                .map(task -> task != null && change.apply(task, now()) ? task : null));
+    /** Marks the given running tasks as alive; one statement for all of them. */
+    public Uni<Integer> heartbeat(Collection<UUID> taskIds) {
+        return Panache.withTransaction(() -> Panache.getSession().chain(session -> session
+                .createNativeQuery("UPDATE tasks SET heartbeat_at = :now WHERE id IN (:ids) AND status = 'RUNNING'")
+                .setParameter("now", now())
+                .setParameter("ids", taskIds)
+                .executeUpdate()));
+    }
+
+    private Uni<TaskRecord> whileHeld(UUID taskId, int attempt, Change change) {
+        return Panache.withTransaction(() -> lock(taskId).map(task -> {
+            if (task == null || task.status != TaskStatus.RUNNING || task.attempts != attempt) {
+                return null;
+            }
+            change.apply(task, now());
+            return task;
+        }));
+    }
+
+    private Uni<TaskRecord> lock(UUID taskId) {
+        return findById(taskId, LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    private static void recordError(TaskRecord task, TaskError error) {
+        task.errorCode = error == null ? null : error.code();
+        task.errorMessage = error == null ? null : error.message();
+        task.errorRetryable = error == null ? null : error.retryable();
     }
 
     private Instant now() {
@@ -98,7 +162,6 @@ public class TaskStore implements PanacheRepositoryBase<TaskRecord, UUID> {
 
     @FunctionalInterface
     private interface Change {
-        /** Applies the change to a locked row; false when the row's status does not allow it. */
-        boolean apply(TaskRecord task, Instant now);
+        void apply(TaskRecord task, Instant now);
     }
 }

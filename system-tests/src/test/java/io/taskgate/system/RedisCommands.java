@@ -1,0 +1,114 @@
+package io.taskgate.system;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A minimal RESP client for looking at and disturbing the real Redis from tests (XLEN, XRANGE,
+ * FLUSHALL). One connection per command keeps it simple and safe across Redis restarts.
+ */
+final class RedisCommands {
+
+    private final int port;
+
+    RedisCommands(int port) {
+        this.port = port;
+    }
+
+    /** Sends a command; the reply is a String, Long, List or null. Error replies throw. */
+    Object call(String... command) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            StringBuilder request = new StringBuilder("*").append(command.length).append("\r\n");
+            for (String part : command) {
+                byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+                request.append('$').append(bytes.length).append("\r\n").append(part).append("\r\n");
+            }
+            out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            return read(new BufferedInputStream(socket.getInputStream()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    long length(String stream) {
+        return (Long) call("XLEN", stream);
+    }
+
+    /** Field maps of every entry of a stream. */
+    List<java.util.Map<String, String>> entries(String stream) {
+        List<java.util.Map<String, String>> entries = new ArrayList<>();
+        for (Object entry : (List<?>) call("XRANGE", stream, "-", "+")) {
+            List<?> fields = (List<?>) ((List<?>) entry).get(1);
+            java.util.Map<String, String> map = new java.util.HashMap<>();
+            for (int i = 0; i + 1 < fields.size(); i += 2) {
+                map.put((String) fields.get(i), (String) fields.get(i + 1));
+            }
+            entries.add(map);
+        }
+        return entries;
+    }
+
+    private static Object read(InputStream in) throws IOException {
+        int type = in.read();
+        String line = readLine(in);
+        switch (type) {
+            case '+':
+                return line;
+            case '-':
+                throw new IllegalStateException("Redis error: " + line);
+            case ':':
+                return Long.parseLong(line);
+            case '$': {
+                int length = Integer.parseInt(line);
+                if (length < 0) {
+                    return null;
+                }
+                byte[] data = in.readNBytes(length);
+                readLine(in);
+                return new String(data, StandardCharsets.UTF_8);
+            }
+            case '*': {
+                int count = Integer.parseInt(line);
+                if (count < 0) {
+                    return null;
+                }
+                List<Object> items = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    items.add(read(in));
+                }
+                return items;
+            }
+            default:
+                throw new IllegalStateException("unexpected RESP type " + (char) type);
+        }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int previous = -1;
+        while (true) {
+            int current = in.read();
+            if (current < 0) {
+                throw new IOException("connection closed mid-reply");
+            }
+            if (previous == '\r' && current == '\n') {
+                byte[] bytes = line.toByteArray();
+                return new String(bytes, 0, bytes.length - 1, StandardCharsets.UTF_8);
+            }
+            line.write(current);
+            previous = current;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.taskgate.worker.maintenance;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.stream.XTrimArgs;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.taskgate.model.RedisNames;
+import io.vertx.mutiny.redis.client.Response;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+/**
+ * Keeps the task stream's memory bounded: removes entries that every consumer group has both
+ * received and acknowledged. The trim point is the lower of the group's last delivered id and
+ * its oldest pending id, so no entry that is unread or unacknowledged is ever removed.
+ */
+@ApplicationScoped
+public class StreamTrimmer {
+
+    private static final Logger LOG = Logger.getLogger(StreamTrimmer.class);
+
+    private final ReactiveRedisDataSource redis;
+
+    public StreamTrimmer(ReactiveRedisDataSource redis) {
+        this.redis = redis;
+    }
+
+    @Scheduled(every = "${taskgate.worker.sweeper.trim-every:10s}", delayed = "3s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> trim() {
+        return safeTrimPoint()
+                .chain(point -> point == null ? Uni.createFrom().item(0L)
+                        : redis.stream(String.class).xtrim(RedisNames.TASK_STREAM, new XTrimArgs().minid(point)))
+                .invoke(removed -> {
+                    if (removed > 0) {
+                        LOG.debugf("trimmed %d acknowledged entries from %s", removed, RedisNames.TASK_STREAM);
+                    }
+                })
+                .onFailure().invoke(e -> LOG.debugf("trimming %s skipped: %s", RedisNames.TASK_STREAM, e.getMessage()))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    /** The lowest id still needed by any group, or null when there is no group (nothing is known to be done). */
+    Uni<String> safeTrimPoint() {
+        return redis.execute("XINFO", "GROUPS", RedisNames.TASK_STREAM)
+                .chain(groups -> {
+                    if (groups == null || groups.size() == 0) {
+                        return Uni.createFrom().nullItem();
+                    }
+                    return lowestNeeded(groups);
+                });
+    }
+
+    private Uni<String> lowestNeeded(Response groups) {
+        String lowest = null;
+        java.util.List<Uni<String>> pendingLows = new java.util.ArrayList<>();
+        for (Response group : groups) {
+            String name = field(group, "name");
+            String lastDelivered = field(group, "last-delivered-id");
+            if (name == null || lastDelivered == null) {
+                return Uni.createFrom().nullItem();
+            }
+            lowest = StreamIds.lower(lowest, lastDelivered);
+            pendingLows.add(redis.stream(String.class).xpending(RedisNames.TASK_STREAM, name)
+                    .map(summary -> summary.getPendingCount() == 0 ? null : summary.getLowestId()));
+        }
+        String lowestDelivered = lowest;
+        return Uni.join().all(pendingLows).andFailFast()
+                .map(lows -> lows.stream().reduce(lowestDelivered, StreamIds::lower));
+    }
+
+    /** Reads a field of an XINFO reply, whether Redis answered with a map (RESP3) or a flat list (RESP2). */
+    private static String field(Response group, String name) {
+        if (group.getKeys() != null && !group.getKeys().isEmpty()) {
+            Response value = group.get(name);
+            return value == null ? null : value.toString();
+        }
+        for (int i = 0; i + 1 < group.size(); i += 2) {
+            if (name.equals(group.get(i).toString())) {
+                Response value = group.get(i + 1);
+                return value == null ? null : value.toString();
+            }
+        }
+        return null;
+    }
+}
