@@ -8,27 +8,28 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A worker killed with SIGKILL while holding tasks loses none of them, and none is recorded twice. */
 class WorkerCrashTest {
 
-    private static RunningSystem system;
-    private static TaskgateClient api;
-    private static OutcomeLedger ledger;
+    private RunningSystem system;
+    private TaskgateClient api;
+    private OutcomeLedger ledger;
 
-    @BeforeAll
-    static void start() {
+    // A stack per test: workers left from one test must not pick up the other's tasks.
+    @BeforeEach
+    void start() {
         system = RunningSystem.start("worker-crash");
         api = system.startApi("api-1");
         ledger = system.ledger();
         ledger.install();
     }
 
-    @AfterAll
-    static void stop() {
+    @AfterEach
+    void stop() {
         if (system != null) {
             system.close();
         }
@@ -59,5 +60,30 @@ class WorkerCrashTest {
         }
         assertThat(ledger.outcomesPerTask()).hasSize(ids.size()).allSatisfy((id, outcomes) -> assertThat(outcomes)
                 .as("outcomes recorded for %s", id).isEqualTo(1));
+    }
+
+    @Test
+    void taskThatKeepsLosingItsWorkerIsGivenUpAtTheDeliveryLimit() {
+        Map<String, String> twoStarts = RunningSystem.fastRecovery(Map.of(
+                "taskgate.worker.delivery-limit", "2", "taskgate.worker.default-policy.max-attempts", "1"));
+        String id = api.submit("echo", "{\"message\":\"doomed\",\"delayMs\":60000}").get("id").asText();
+
+        for (int start = 1; start <= 2; start++) {
+            ServiceProcess worker = system.startWorker("crash-loop-" + start, twoStarts);
+            int expectedAttempts = start;
+            await().atMost(Duration.ofSeconds(30)).until(() -> api.task(id).get("attempts").asInt() == expectedAttempts
+                    && api.task(id).get("status").asText().equals("RUNNING"));
+            worker.kill();
+        }
+        system.startWorker("crash-loop-3", twoStarts);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> api.task(id).get("status").asText().equals("FAILED"));
+        var task = api.task(id);
+        assertThat(task.at("/error/code").asText()).isEqualTo("DELIVERY_LIMIT");
+        assertThat(task.get("attempts").asInt()).isEqualTo(2);
+        assertThat(system.redis().entries("taskgate:dead-letter")).anySatisfy(entry -> {
+            assertThat(entry).containsEntry("taskId", id);
+            assertThat(entry).containsEntry("reason", "DELIVERY_LIMIT");
+        });
     }
 }

@@ -2,6 +2,8 @@ package io.taskgate.api.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 
 /** Every setting of the api-service and its default, in one place. */
@@ -11,6 +13,10 @@ public interface ApiConfig {
     Tasks tasks();
 
     Sockets sockets();
+
+    Idempotency idempotency();
+
+    Admin admin();
 
     interface Tasks {
         /**
@@ -34,5 +40,42 @@ public interface ApiConfig {
         /** Most task ids a single WebSocket connection may follow at once. */
         @WithDefault("1000")
         int maxSubscriptionsPerConnection();
+    }
+
+    interface Idempotency {
+        /**
+         * How long an Idempotency-Key keeps answering with the task it first created. Long enough
+         * to cover a client's retries after a lost answer (hours, not seconds); after it the key
+         * may name a new task.
+         */
+        @WithDefault("24h")
+        Duration window();
+    }
+
+    interface Admin {
+        /**
+         * Bearer token for {@code /api/v1/admin}. Unset means the admin endpoints are off (403),
+         * so a deployment never exposes them by accident.
+         */
+        Optional<String> token();
+
+        /**
+         * A running task whose last heartbeat (or start, before its first heartbeat) is older than
+         * this counts as stuck: its worker is most likely gone.
+         */
+        @WithDefault("2m")
+        Duration stuckRunningAfter();
+
+        /** A queued task waiting longer than this counts as stuck: its stream entry is most likely lost. */
+        @WithDefault("15m")
+        Duration stuckQueuedAfter();
+
+        /** Stuck tasks listed or recovered per call when the caller does not say. */
+        @WithDefault("100")
+        int defaultLimit();
+
+        /** Most stuck tasks one call may list or recover, so one call stays short. */
+        @WithDefault("1000")
+        int maxLimit();
     }
 }

@@ -69,6 +69,10 @@ public class TaskEventListener {
     }
 
     private void resubscribeLater() {
+        // The subscription also ends when the Redis client closes at shutdown; nothing to redo then.
+        if (stopping.get()) {
+            return;
+        }
         Uni.createFrom().voidItem().onItem().delayIt().by(RESUBSCRIBE_DELAY)
                 .subscribe().with(ignored -> subscribe());
     }

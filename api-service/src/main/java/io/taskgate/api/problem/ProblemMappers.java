@@ -22,6 +22,7 @@ public class ProblemMappers {
         if (e.retryAfter() != null) {
             answer.header("Retry-After", Math.max(1, e.retryAfter().toSeconds()));
         }
+        e.headers().forEach(answer::header);
         if (e.problem().status() >= 500) {
             LOG.warnf(e.getCause(), "answered %d: %s", e.problem().status(), e.problem().detail());
         }

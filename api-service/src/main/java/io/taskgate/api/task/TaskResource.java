@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import io.taskgate.api.config.ApiConfig;
+import io.taskgate.api.idempotency.IdempotencyKey;
 import io.taskgate.api.problem.Problem;
 import io.taskgate.api.problem.ProblemException;
+import io.taskgate.api.problem.RequestChecks;
 import io.taskgate.model.TaskRecord;
 import io.taskgate.model.TaskStatus;
 import io.taskgate.model.TaskView;
@@ -17,12 +19,18 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -32,15 +40,19 @@ import org.jboss.resteasy.reactive.RestResponse;
 @Tag(name = "tasks")
 public class TaskResource {
 
+    static final String REPLAYED_HEADER = "Idempotent-Replayed";
+
     private final TaskSubmitter submitter;
+    private final TaskCanceller canceller;
     private final TaskRepository tasks;
     private final CurrentTenant tenant;
     private final ApiConfig config;
     private final ObjectMapper json;
 
-    public TaskResource(TaskSubmitter submitter, TaskRepository tasks, CurrentTenant tenant, ApiConfig config,
-            ObjectMapper json) {
+    public TaskResource(TaskSubmitter submitter, TaskCanceller canceller, TaskRepository tasks, CurrentTenant tenant,
+            ApiConfig config, ObjectMapper json) {
         this.submitter = submitter;
+        this.canceller = canceller;
         this.tasks = tasks;
         this.tenant = tenant;
         this.config = config;
@@ -49,17 +61,59 @@ public class TaskResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Submit a task", description = "Stores and queues the task, then answers at once.")
-    @APIResponse(responseCode = "202", description = "Accepted; follow Location or subscribe over /ws/tasks")
-    @APIResponse(responseCode = "400", description = "Malformed JSON, or a missing or unknown type",
+    @Operation(summary = "Submit a task", description = "Stores and queues the task, then answers at once. With an "
+            + "Idempotency-Key, repeating the same request within the key's window answers with the task it first "
+            + "created instead of creating another.")
+    @APIResponse(responseCode = "202", description = "Accepted; follow Location or subscribe over /ws/tasks",
+            headers = @Header(name = REPLAYED_HEADER, description = "'true' when the task was created earlier under "
+                    + "the same Idempotency-Key", schema = @Schema(type = SchemaType.STRING)))
+    @APIResponse(responseCode = "400", description = "Malformed JSON, a missing or unknown type, or a blank or "
+            + "over-long Idempotency-Key",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "Another request with this Idempotency-Key is in flux; retry",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "422", description = "The Idempotency-Key was already used for a different request",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "503", description = "The queue is unavailable; retry after Retry-After",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<RestResponse<TaskView>> submit(SubmitTaskRequest request) {
-        return submitter.submit(tenant.id(), request)
-                .map(view -> RestResponse.ResponseBuilder.create(RestResponse.Status.ACCEPTED, view)
-                        .header("Location", "/api/v1/tasks/" + view.id())
-                        .build());
+    @Parameter(name = IdempotencyKey.HEADER, in = ParameterIn.HEADER, description = "A client-chosen name "
+            + "(1-255 characters) for this one intended task, so that retrying the request cannot create it twice",
+            schema = @Schema(type = SchemaType.STRING, maxLength = 255))
+    public Uni<RestResponse<TaskView>> submit(@Context HttpHeaders headers, SubmitTaskRequest request) {
+        // Read from the raw headers so that a key sent empty is refused rather than taken as no key.
+        var key = IdempotencyKey.fromHeader(headers.getRequestHeader(IdempotencyKey.HEADER));
+        return submitter.submit(tenant.id(), request, key)
+                .map(submission -> {
+                    var answer = RestResponse.ResponseBuilder.create(RestResponse.Status.ACCEPTED, submission.task())
+                            .header("Location", location(submission.task()));
+                    if (submission.replayed()) {
+                        answer.header(REPLAYED_HEADER, "true");
+                    }
+                    return answer.build();
+                });
+    }
+
+    @POST
+    @Path("{id}/cancel")
+    @Operation(summary = "Cancel a task", description = "A queued task is cancelled at once (200). For a running "
+            + "task the cancellation is recorded and its worker is told to stop it (202); the task becomes CANCELLED "
+            + "when the worker has stopped it. Asking again for a running task is harmless.")
+    @APIResponse(responseCode = "200", description = "Cancelled; the task as it is now")
+    @APIResponse(responseCode = "202", description = "Running: cancellation asked for; follow Location or the socket")
+    @APIResponse(responseCode = "400", description = "The id is not a UUID",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such task",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The task has already finished",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<RestResponse<TaskView>> cancel(@PathParam("id") String id) {
+        UUID taskId = parseId(id);
+        return canceller.cancel(tenant.id(), taskId)
+                .map(cancellation -> cancellation.cancelled()
+                        ? RestResponse.ok(cancellation.task())
+                        : RestResponse.ResponseBuilder.create(RestResponse.Status.ACCEPTED, cancellation.task())
+                                .header("Location", location(cancellation.task()))
+                                .build());
     }
 
     @GET
@@ -90,6 +144,10 @@ public class TaskResource {
         return tasks.page(query).map(rows -> toPage(rows, pageSize));
     }
 
+    private static String location(TaskView task) {
+        return "/api/v1/tasks/" + task.id();
+    }
+
     private TaskPage toPage(List<TaskRecord> rows, int pageSize) {
         boolean more = rows.size() > pageSize;
         List<TaskRecord> page = more ? rows.subList(0, pageSize) : rows;
@@ -98,19 +156,7 @@ public class TaskResource {
     }
 
     private int pageSize(String limit) {
-        if (limit == null || limit.isBlank()) {
-            return config.tasks().defaultPageSize();
-        }
-        int max = config.tasks().maxPageSize();
-        try {
-            int value = Integer.parseInt(limit.trim());
-            if (value >= 1 && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // Falls through to the same answer as an out-of-range number.
-        }
-        throw ProblemException.badRequest("invalid-limit", "limit must be a whole number from 1 to " + max);
+        return RequestChecks.limit(limit, config.tasks().defaultPageSize(), config.tasks().maxPageSize());
     }
 
     private static TaskStatus parseStatus(String status) {
@@ -122,11 +168,7 @@ public class TaskResource {
     }
 
     private static UUID parseId(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.badRequest("invalid-id", "task ids are UUIDs; '" + id + "' is not one");
-        }
+        return RequestChecks.taskId(id);
     }
 
     private static String blankToNull(String value) {

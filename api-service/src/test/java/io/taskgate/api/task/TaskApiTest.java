@@ -1,6 +1,7 @@
 package io.taskgate.api.task;
 
 import static io.restassured.RestAssured.given;
+import static io.taskgate.api.ProblemAssertions.expectProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
@@ -131,17 +132,6 @@ class TaskApiTest {
 
     private static Response submit(String body) {
         return given().contentType(ContentType.JSON).body(body).post("/api/v1/tasks");
-    }
-
-    static void expectProblem(Response response, int status, String slug) {
-        response.then().statusCode(status)
-                .contentType("application/problem+json")
-                .body("status", equalTo(status))
-                .body("type", equalTo("https://taskgate.io/problems/" + slug))
-                .body("title", notNullValue())
-                .body("detail", notNullValue())
-                .body("retryable", equalTo(false));
-        assertThat(response.asString()).doesNotContain("Exception").doesNotContain("\tat ");
     }
 
 }

@@ -7,6 +7,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import io.taskgate.api.ProblemAssertions;
 import io.taskgate.api.RealInfrastructure;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,11 +66,11 @@ class TaskListingTest {
 
     @Test
     void badListingParametersAre400Problems() {
-        TaskApiTest.expectProblem(given().queryParam("status", "DONE").get("/api/v1/tasks"), 400, "invalid-status");
-        TaskApiTest.expectProblem(given().queryParam("limit", 0).get("/api/v1/tasks"), 400, "invalid-limit");
-        TaskApiTest.expectProblem(given().queryParam("limit", 201).get("/api/v1/tasks"), 400, "invalid-limit");
-        TaskApiTest.expectProblem(given().queryParam("limit", "ten").get("/api/v1/tasks"), 400, "invalid-limit");
-        TaskApiTest.expectProblem(given().queryParam("cursor", "bm9wZQ").get("/api/v1/tasks"), 400, "invalid-cursor");
+        ProblemAssertions.expectProblem(given().queryParam("status", "DONE").get("/api/v1/tasks"), 400, "invalid-status");
+        ProblemAssertions.expectProblem(given().queryParam("limit", 0).get("/api/v1/tasks"), 400, "invalid-limit");
+        ProblemAssertions.expectProblem(given().queryParam("limit", 201).get("/api/v1/tasks"), 400, "invalid-limit");
+        ProblemAssertions.expectProblem(given().queryParam("limit", "ten").get("/api/v1/tasks"), 400, "invalid-limit");
+        ProblemAssertions.expectProblem(given().queryParam("cursor", "bm9wZQ").get("/api/v1/tasks"), 400, "invalid-cursor");
     }
 
     private static List<String> submitMany(String type, int count) {

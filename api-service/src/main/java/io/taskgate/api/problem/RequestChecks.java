@@ -1,0 +1,35 @@
+package io.taskgate.api.problem;
+
+import java.util.UUID;
+
+/** Checks of request parameters shared by every resource, each failing with the same problem. */
+public final class RequestChecks {
+
+    private RequestChecks() {
+    }
+
+    /** A page size or limit: {@code fallback} when absent, else a whole number from 1 to {@code max}. */
+    public static int limit(String raw, int fallback, int max) {
+        if (raw == null || raw.isBlank()) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(raw.trim());
+            if (value >= 1 && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // Falls through to the same answer as an out-of-range number.
+        }
+        throw ProblemException.badRequest("invalid-limit", "limit must be a whole number from 1 to " + max);
+    }
+
+    /** A task id. */
+    public static UUID taskId(String raw) {
+        try {
+            return UUID.fromString(raw);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw ProblemException.badRequest("invalid-id", "task ids are UUIDs; '" + raw + "' is not one");
+        }
+    }
+}
