@@ -24,10 +24,11 @@ final class OutcomeLedger {
     void install() {
         execute("""
                 CREATE TABLE IF NOT EXISTS test_outcome_log (task_id uuid NOT NULL, status varchar(16) NOT NULL,
+                                                             attempts integer NOT NULL,
                                                              logged_at timestamptz NOT NULL DEFAULT clock_timestamp());
                 CREATE OR REPLACE FUNCTION test_log_outcome() RETURNS trigger AS $$
                 BEGIN
-                  INSERT INTO test_outcome_log (task_id, status) VALUES (NEW.id, NEW.status);
+                  INSERT INTO test_outcome_log (task_id, status, attempts) VALUES (NEW.id, NEW.status, NEW.attempts);
                   RETURN NEW;
                 END $$ LANGUAGE plpgsql;
                 DROP TRIGGER IF EXISTS test_outcome_log_trigger ON tasks;
