@@ -24,6 +24,18 @@ public final class RedisNames {
     /** Stream of tasks given up on (delivery limit or retries exhausted), for inspection and replay. */
     public static final String DEAD_LETTER_STREAM = "taskgate:dead-letter";
 
+    /**
+     * Prefix of the per-attempt output buffers ({@code taskgate:output:<taskId>:<attempt>}): a
+     * Redis list of the partial output so far, so that a subscriber arriving mid-stream can be
+     * sent everything before the live chunks. Buffers expire; once the task is finished its
+     * result in PostgreSQL holds the whole output.
+     */
+    public static final String OUTPUT_BUFFER_PREFIX = "taskgate:output:";
+
+    public static String outputBuffer(java.util.UUID taskId, int attempt) {
+        return OUTPUT_BUFFER_PREFIX + taskId + ":" + attempt;
+    }
+
     /** Set of task types some worker has declared a handler for. */
     public static final String HANDLER_TYPES = "taskgate:handler-types";
 

@@ -24,7 +24,7 @@ public interface ApiConfig {
          * submitted before the first worker starts. Types that a running worker declares are
          * accepted too.
          */
-        @WithDefault("echo")
+        @WithDefault("echo,flaky,llm.chat,http.verify")
         Set<String> knownTypes();
 
         /** Page size when a listing does not ask for one. */

@@ -2,16 +2,23 @@ package io.taskgate.api.events;
 
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.taskgate.model.TaskEvent;
+import io.taskgate.model.TaskEventType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * One connection following one task. Until the snapshot has been sent, events are held back;
- * afterwards only events newer than what the client already has are sent. That keeps every
- * subscriber's stream in {@code seq} order and free of duplicates, whatever the timing between
- * the snapshot read and the events arriving from Redis.
+ * One connection following one task. Until the snapshot (and the output buffered so far) has
+ * been sent, live events are held back; afterwards only what the client does not have yet is
+ * sent. That keeps every subscriber's stream in order and free of duplicates, whatever the
+ * timing between the reads and the events arriving from Redis:
+ * <ul>
+ *   <li>stored changes (status, progress) go out only if their {@code seq} is above the last one
+ *       sent;</li>
+ *   <li>output chunks go out in {@code outputIndex} order per attempt: a chunk already sent is
+ *       dropped, and a newer attempt starts again from index 0.</li>
+ * </ul>
  */
 final class Subscription {
 
@@ -21,8 +28,10 @@ final class Subscription {
     private final UUID taskId;
     private final List<TaskEvent> heldBack = new ArrayList<>();
     private boolean live;
-    private long lastSentSeq;
     private boolean closed;
+    private long lastSentSeq;
+    private int outputAttempt;
+    private int nextOutputIndex;
 
     Subscription(WebSocketConnection connection, UUID taskId) {
         this.connection = connection;
@@ -37,17 +46,19 @@ final class Subscription {
         return connection.id();
     }
 
-    /** Sends the snapshot, then whatever newer events arrived while it was being read. */
-    synchronized void start(TaskEvent snapshot, EventEncoder encoder) {
+    /**
+     * Sends the snapshot, then the output its attempt produced so far, then whatever newer
+     * events arrived while both were being read.
+     */
+    synchronized void start(TaskEvent snapshot, List<TaskEvent> outputSoFar, EventEncoder encoder) {
         if (closed) {
             return;
         }
         send(snapshot, encoder);
-        for (TaskEvent event : heldBack) {
-            if (event.seq() > lastSentSeq) {
-                send(event, encoder);
-            }
-        }
+        lastSentSeq = snapshot.seq();
+        outputAttempt = snapshot.attempt();
+        outputSoFar.forEach(chunk -> deliver(chunk, encoder));
+        heldBack.forEach(event -> deliver(event, encoder));
         heldBack.clear();
         live = true;
     }
@@ -56,10 +67,10 @@ final class Subscription {
         if (closed) {
             return;
         }
-        if (!live) {
+        if (live) {
+            deliver(event, encoder);
+        } else {
             heldBack.add(event);
-        } else if (event.seq() > lastSentSeq) {
-            send(event, encoder);
         }
     }
 
@@ -68,12 +79,35 @@ final class Subscription {
         heldBack.clear();
     }
 
+    private void deliver(TaskEvent event, EventEncoder encoder) {
+        if (event.type() == TaskEventType.OUTPUT) {
+            deliverOutput(event, encoder);
+        } else if (event.seq() > lastSentSeq) {
+            lastSentSeq = event.seq();
+            send(event, encoder);
+        }
+    }
+
+    private void deliverOutput(TaskEvent chunk, EventEncoder encoder) {
+        if (chunk.attempt() < outputAttempt) {
+            return;
+        }
+        if (chunk.attempt() > outputAttempt) {
+            outputAttempt = chunk.attempt();
+            nextOutputIndex = 0;
+        }
+        if (chunk.outputIndex() == null || chunk.outputIndex() < nextOutputIndex) {
+            return;
+        }
+        nextOutputIndex = chunk.outputIndex() + 1;
+        send(chunk, encoder);
+    }
+
     /**
      * Sends without waiting: writes from here are queued on the connection in call order, and
      * the lock above fixes that order.
      */
     private void send(TaskEvent event, EventEncoder encoder) {
-        lastSentSeq = event.seq();
         connection.sendText(encoder.encode(event)).subscribe().with(
                 ignored -> { },
                 failure -> LOG.debugf("could not push to connection %s: %s", connection.id(), failure.getMessage()));

@@ -13,6 +13,7 @@ import io.taskgate.api.task.CurrentTenant;
 import io.taskgate.api.task.TaskRepository;
 import io.taskgate.model.TaskEvent;
 import io.taskgate.model.TaskEventType;
+import io.taskgate.model.TaskView;
 import io.taskgate.model.TaskViews;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,14 +34,16 @@ public class TaskSocket {
     private final CurrentTenant tenant;
     private final ApiConfig config;
     private final ObjectMapper json;
+    private final OutputReplay replay;
 
     public TaskSocket(TaskSubscriptions subscriptions, TaskRepository tasks, CurrentTenant tenant, ApiConfig config,
-            ObjectMapper json) {
+            ObjectMapper json, OutputReplay replay) {
         this.subscriptions = subscriptions;
         this.tasks = tasks;
         this.tenant = tenant;
         this.config = config;
         this.json = json;
+        this.replay = replay;
     }
 
     @OnTextMessage
@@ -104,9 +107,10 @@ public class TaskSocket {
                         return send(connection, SocketMessages.ErrorMessage.forTask(taskId, "TASK_NOT_FOUND",
                                 "no task with id " + taskId));
                     }
-                    subscription.start(TaskEvent.of(TaskEventType.SNAPSHOT, TaskViews.of(task, json)),
-                            subscriptions.encoder());
-                    return Uni.createFrom().voidItem();
+                    TaskView view = TaskViews.of(task, json);
+                    return replay.soFar(view).invoke(outputSoFar -> subscription.start(
+                            TaskEvent.of(TaskEventType.SNAPSHOT, view), outputSoFar, subscriptions.encoder()))
+                            .replaceWithVoid();
                 })
                 .onFailure().recoverWithUni(failure -> {
                     subscriptions.remove(connection.id(), taskId);

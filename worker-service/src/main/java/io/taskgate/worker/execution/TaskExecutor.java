@@ -19,6 +19,7 @@ import io.taskgate.worker.retry.RetryQueue;
 import io.taskgate.worker.stream.DeadLetter;
 import io.vertx.core.Context;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jboss.logging.Logger;
@@ -44,17 +45,19 @@ public class TaskExecutor {
     private final RetryPolicies policies;
     private final RetryQueue retries;
     private final RunningTasks running;
+    private final OutputBuffer outputs;
     private final ObjectMapper json;
     private final MeterRegistry meters;
 
     public TaskExecutor(TaskStore store, TaskEventPublisher events, HandlerRegistry handlers, RetryPolicies policies,
-            RetryQueue retries, RunningTasks running, ObjectMapper json, MeterRegistry meters) {
+            RetryQueue retries, RunningTasks running, OutputBuffer outputs, ObjectMapper json, MeterRegistry meters) {
         this.store = store;
         this.events = events;
         this.handlers = handlers;
         this.policies = policies;
         this.retries = retries;
         this.running = running;
+        this.outputs = outputs;
         this.json = json;
         this.meters = meters;
     }
@@ -64,7 +67,7 @@ public class TaskExecutor {
         return store.startAttempt(entry.taskId(), entryId, policies.deliveryLimit(entry.type()))
                 .chain(start -> {
                     if (start.started()) {
-                        return run(entry, new TaskRun(start.task(), context, store, events, json));
+                        return run(entry, new TaskRun(start.task(), context, store, events, json, outputs));
                     }
                     return settledWithoutRunning(start);
                 });
@@ -88,11 +91,11 @@ public class TaskExecutor {
         RetryPolicy policy = policies.forType(task.type);
         Uni<Void> cancelSwitch = running.register(task.id);
         Timer.Sample timing = Timer.start(meters);
-        return run.publish(task, TaskEventType.STATUS, null)
+        return run.publish(task, TaskEventType.STATUS)
                 .chain(() -> firstOf(outcome(task, run, policy), cancelSwitch.map(ignored -> Outcome.CANCELLED)))
                 .chain(outcome -> run.onContext(() -> record(entry, task, outcome, policy)))
                 .onTermination().invoke(() -> running.remove(task.id))
-                .chain(recorded -> run.publish(recorded.task(), TaskEventType.STATUS, null)
+                .chain(recorded -> run.publish(recorded.task(), TaskEventType.STATUS)
                         .invoke(() -> count(task, recorded.task(), timing))
                         .invoke(() -> {
                             if (recorded.deadLetterReason() != null) {
@@ -111,12 +114,13 @@ public class TaskExecutor {
         TaskHandler handler = handlers.find(task.type).orElse(null);
         if (handler == null) {
             return Uni.createFrom().item(Outcome.failed(TaskError.permanent("UNKNOWN_TYPE",
-                    "this worker has no handler for task type '" + task.type + "'")));
+                    "this worker has no handler for task type '" + task.type + "'"), null));
         }
         return Uni.createFrom().deferred(() -> handler.handle(parseInput(task), run))
                 .ifNoItem().after(policy.timeout()).fail()
                 .map(Outcome::succeeded)
-                .onFailure().recoverWithItem(failure -> Outcome.failed(toError(task, failure, policy)));
+                .onFailure().recoverWithItem(failure -> Outcome.failed(toError(task, failure, policy),
+                        failure instanceof TaskFailure taskFailure ? taskFailure.retryAfter() : null));
     }
 
     private Uni<Recorded> record(TaskStreamEntry entry, TaskRecord task, Outcome outcome, RetryPolicy policy) {
@@ -130,7 +134,12 @@ public class TaskExecutor {
         }
         TaskError error = outcome.error();
         if (error.retryable() && policy.allowsAnotherAfter(attempt)) {
-            Instant due = Instant.now().plus(policy.backoffAfter(attempt, ThreadLocalRandom.current()::nextDouble));
+            Duration backoff = policy.backoffAfter(attempt, ThreadLocalRandom.current()::nextDouble);
+            // An upstream that said when to come back (Retry-After) is not called again sooner.
+            if (outcome.retryAfter() != null && outcome.retryAfter().compareTo(backoff) > 0) {
+                backoff = outcome.retryAfter();
+            }
+            Instant due = Instant.now().plus(backoff);
             return store.scheduleRetry(task.id, attempt, error, due)
                     .call(row -> row == null || row.status.isFinal() ? Uni.createFrom().voidItem()
                             : retries.schedule(entry, due))
@@ -170,15 +179,15 @@ public class TaskExecutor {
     private record Recorded(TaskRecord task, String deadLetterReason) {
     }
 
-    private record Outcome(JsonNode result, TaskError error) {
-        static final Outcome CANCELLED = new Outcome(null, null);
+    private record Outcome(JsonNode result, TaskError error, Duration retryAfter) {
+        static final Outcome CANCELLED = new Outcome(null, null, null);
 
         static Outcome succeeded(JsonNode result) {
-            return new Outcome(result == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : result, null);
+            return new Outcome(result == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : result, null, null);
         }
 
-        static Outcome failed(TaskError error) {
-            return new Outcome(null, error);
+        static Outcome failed(TaskError error, Duration retryAfter) {
+            return new Outcome(null, error, retryAfter);
         }
     }
 }

@@ -5,6 +5,7 @@ import io.smallrye.mutiny.Uni;
 import io.taskgate.model.TaskEvent;
 import io.taskgate.model.TaskEventType;
 import io.taskgate.model.TaskRecord;
+import io.taskgate.model.TaskView;
 import io.taskgate.model.TaskViews;
 import io.taskgate.worker.handler.TaskContext;
 import io.vertx.core.Context;
@@ -26,14 +27,20 @@ final class TaskRun implements TaskContext {
     private final TaskStore store;
     private final TaskEventPublisher events;
     private final ObjectMapper json;
+    private final OutputBuffer outputs;
+    private volatile TaskView lastView;
+    // Handlers await each output before the next, so this counter sees one writer at a time.
+    private int nextOutputIndex;
 
-    TaskRun(TaskRecord task, Context context, TaskStore store, TaskEventPublisher events, ObjectMapper json) {
+    TaskRun(TaskRecord task, Context context, TaskStore store, TaskEventPublisher events, ObjectMapper json,
+            OutputBuffer outputs) {
         this.task = task;
         this.context = context;
         this.onContext = command -> context.runOnContext(ignored -> command.run());
         this.store = store;
         this.events = events;
         this.json = json;
+        this.outputs = outputs;
     }
 
     @Override
@@ -57,13 +64,22 @@ final class TaskRun implements TaskContext {
             return Uni.createFrom().failure(new IllegalArgumentException("progress must be within 0..1: " + fraction));
         }
         return onContext(() -> store.recordProgress(task.id, task.attempts, fraction))
-                .chain(updated -> publish(updated, TaskEventType.PROGRESS, null));
+                .chain(updated -> publish(updated, TaskEventType.PROGRESS));
     }
 
+    /**
+     * Buffers the chunk and pushes it. No database write: output can come many times a second,
+     * and its order is kept by the buffer index instead of the row's sequence.
+     */
     @Override
     public Uni<Void> output(String chunk) {
-        return onContext(() -> store.recordOutput(task.id, task.attempts))
-                .chain(updated -> publish(updated, TaskEventType.OUTPUT, chunk));
+        if (chunk == null || chunk.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        int index = nextOutputIndex++;
+        return outputs.append(task.id, task.attempts, chunk)
+                .onFailure().recoverWithItem(-1)
+                .chain(ignored -> events.publish(TaskEvent.output(lastView(), chunk, index)));
     }
 
     @Override
@@ -89,12 +105,17 @@ final class TaskRun implements TaskContext {
         return task;
     }
 
-    Uni<Void> publish(TaskRecord updated, TaskEventType type, String output) {
+    Uni<Void> publish(TaskRecord updated, TaskEventType type) {
         if (updated == null) {
             return Uni.createFrom().voidItem();
         }
-        var view = TaskViews.of(updated, json);
-        TaskEvent event = output == null ? TaskEvent.of(type, view) : TaskEvent.output(view, output);
-        return events.publish(event);
+        TaskView view = TaskViews.of(updated, json);
+        lastView = view;
+        return events.publish(TaskEvent.of(type, view));
+    }
+
+    /** The view as last stored by this attempt; output events carry it. */
+    private TaskView lastView() {
+        return lastView != null ? lastView : TaskViews.of(task, json);
     }
 }

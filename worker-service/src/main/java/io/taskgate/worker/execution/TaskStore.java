@@ -79,11 +79,6 @@ public class TaskStore implements PanacheRepositoryBase<TaskRecord, UUID> {
         });
     }
 
-    /** Counts an output chunk in the task's sequence so subscribers can order it. */
-    public Uni<TaskRecord> recordOutput(UUID taskId, int attempt) {
-        return whileHeld(taskId, attempt, (task, now) -> task.touch(now));
-    }
-
     /** Records the result; a task whose cancellation was asked for meanwhile ends CANCELLED instead. */
     public Uni<TaskRecord> succeed(UUID taskId, int attempt, String resultJson) {
         return whileHeld(taskId, attempt, (task, now) -> {

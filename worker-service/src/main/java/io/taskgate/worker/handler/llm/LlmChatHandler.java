@@ -1,0 +1,84 @@
+package io.taskgate.worker.handler.llm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smallrye.faulttolerance.api.TypedGuard;
+import io.smallrye.mutiny.Uni;
+import io.taskgate.worker.handler.TaskContext;
+import io.taskgate.worker.handler.TaskFailure;
+import io.taskgate.worker.handler.TaskHandler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.util.TypeLiteral;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * {@code llm.chat}: one chat completion from an OpenAI-compatible provider, streamed. Each piece
+ * of content is pushed to the task's subscribers as it arrives; the result is the whole text,
+ * the finish reason and the token usage.
+ *
+ * <p>Input: {@code {"messages": [{"role": "user", "content": "..."}], "model"?: "...",
+ * "maxTokens"?: n, "temperature"?: x}}.
+ *
+ * <p>The call runs under a guard for the provider: a total timeout, a bulkhead (at most
+ * {@code max-concurrent-calls} in flight from this worker) and a circuit breaker named
+ * {@value #BREAKER} that stops calling a provider that keeps failing. Retries are the task's:
+ * every failure becomes a task error with a stable code and retry advice (honouring the
+ * provider's Retry-After), and the retry waits in the queue without holding a worker slot.
+ */
+@ApplicationScoped
+public class LlmChatHandler implements TaskHandler {
+
+    public static final String BREAKER = "llm";
+
+    private final LlmStreamClient client;
+    private final LlmConfig config;
+    private final ObjectMapper json;
+    private final TypedGuard<Uni<ChatResult>> guard;
+
+    LlmChatHandler(LlmStreamClient client, LlmConfig config, ObjectMapper json) {
+        this.client = client;
+        this.config = config;
+        this.json = json;
+        LlmConfig.Breaker breaker = config.breaker();
+        this.guard = TypedGuard.create(new TypeLiteral<Uni<ChatResult>>() { })
+                .withDescription("calls to the LLM provider")
+                .withTimeout().duration(config.totalTimeout().toMillis(), ChronoUnit.MILLIS).done()
+                .withBulkhead().limit(config.maxConcurrentCalls()).queueSize(config.maxQueuedCalls()).done()
+                .withCircuitBreaker()
+                    .name(BREAKER)
+                    .requestVolumeThreshold(breaker.window())
+                    .failureRatio(breaker.failureRatio())
+                    .delay(breaker.delay().toMillis(), ChronoUnit.MILLIS)
+                    .successThreshold(breaker.successThreshold())
+                    .when(UpstreamFailures::countsAgainstProvider)
+                    .done()
+                .build();
+    }
+
+    @Override
+    public String type() {
+        return "llm.chat";
+    }
+
+    @Override
+    public Uni<JsonNode> handle(JsonNode input, TaskContext context) {
+        ObjectNode request = ChatRequest.from(input, config, json);
+        return guard.get(() -> streamInto(request, context))
+                .onFailure().transform(failure -> UpstreamFailures.toTaskFailure(failure, config.breaker().delay()))
+                .map(result -> result.toJson(json));
+    }
+
+    /** Streams the completion, pushing each piece of content in order before asking for the next. */
+    private Uni<ChatResult> streamInto(ObjectNode request, TaskContext context) {
+        ChatResult.Builder result = new ChatResult.Builder(request.path("model").asText());
+        return client.stream(request)
+                .onItem().call(part -> {
+                    result.add(part);
+                    return part.content() == null ? Uni.createFrom().voidItem() : context.output(part.content());
+                })
+                .collect().last()
+                .map(ignored -> result.build());
+    }
+
+}
