@@ -36,6 +36,12 @@ public final class RedisNames {
         return OUTPUT_BUFFER_PREFIX + taskId + ":" + attempt;
     }
 
+    /** Pub/sub channel for fleet-level events (circuit breaker transitions) that dashboards follow. */
+    public static final String SYSTEM_CHANNEL = "taskgate:system";
+
+    /** Prefix of each worker's breaker report ({@code taskgate:breakers:<worker>}), a JSON value that expires. */
+    public static final String BREAKER_REPORT_PREFIX = "taskgate:breakers:";
+
     /** Set of task types some worker has declared a handler for. */
     public static final String HANDLER_TYPES = "taskgate:handler-types";
 

@@ -10,8 +10,11 @@ final class SocketMessages {
     private SocketMessages() {
     }
 
-    /** What a client sends: {@code {"op":"subscribe"|"unsubscribe","taskIds":[...]}}. */
-    record ClientFrame(String op, List<String> taskIds) {
+    /**
+     * What a client sends: {@code {"op":"subscribe"|"unsubscribe","taskIds":[...]}} to follow
+     * tasks, and/or {@code "topics":["system"]} to follow fleet-level events.
+     */
+    record ClientFrame(String op, List<String> taskIds, List<String> topics) {
     }
 
     /** Sent when a frame cannot be acted on; the connection stays open. */

@@ -35,15 +35,17 @@ public class TaskSocket {
     private final ApiConfig config;
     private final ObjectMapper json;
     private final OutputReplay replay;
+    private final SystemTopic system;
 
     public TaskSocket(TaskSubscriptions subscriptions, TaskRepository tasks, CurrentTenant tenant, ApiConfig config,
-            ObjectMapper json, OutputReplay replay) {
+            ObjectMapper json, OutputReplay replay, SystemTopic system) {
         this.subscriptions = subscriptions;
         this.tasks = tasks;
         this.tenant = tenant;
         this.config = config;
         this.json = json;
         this.replay = replay;
+        this.system = system;
     }
 
     @OnTextMessage
@@ -54,33 +56,58 @@ public class TaskSocket {
         } catch (Exception e) {
             return sendError(connection, "BAD_FRAME", "frames are JSON: {\"op\":\"subscribe\",\"taskIds\":[...]}");
         }
-        if (frame == null || frame.taskIds() == null || frame.taskIds().isEmpty()) {
-            return sendError(connection, "BAD_FRAME", "'taskIds' must be a non-empty list");
+        if (frame == null || !"subscribe".equals(frame.op()) && !"unsubscribe".equals(frame.op())) {
+            return sendError(connection, "BAD_FRAME", "'op' must be 'subscribe' or 'unsubscribe'");
         }
-        if (frame.taskIds().size() > MAX_IDS_PER_FRAME) {
-            return sendError(connection, "BAD_FRAME", "at most " + MAX_IDS_PER_FRAME + " task ids per frame");
+        boolean hasTasks = frame.taskIds() != null && !frame.taskIds().isEmpty();
+        boolean hasTopics = frame.topics() != null && !frame.topics().isEmpty();
+        if (!hasTasks && !hasTopics) {
+            return sendError(connection, "BAD_FRAME", "'taskIds' (or 'topics') must be a non-empty list");
         }
-        List<UUID> ids = new ArrayList<>();
-        for (String id : frame.taskIds()) {
-            try {
-                ids.add(UUID.fromString(String.valueOf(id)));
-            } catch (IllegalArgumentException e) {
-                return sendError(connection, "BAD_FRAME", "'" + id + "' is not a task id");
+        if (hasTopics && !frame.topics().stream().allMatch(SystemTopic.NAME::equals)) {
+            return sendError(connection, "BAD_FRAME", "the only topic is '" + SystemTopic.NAME + "'");
+        }
+        List<UUID> ids;
+        try {
+            ids = hasTasks ? parseIds(frame.taskIds()) : List.of();
+        } catch (IllegalArgumentException e) {
+            return sendError(connection, "BAD_FRAME", e.getMessage());
+        }
+        boolean subscribing = "subscribe".equals(frame.op());
+        if (hasTopics) {
+            if (subscribing) {
+                system.subscribe(connection);
+            } else {
+                system.unsubscribe(connection.id());
             }
         }
-        if ("subscribe".equals(frame.op())) {
-            return subscribe(connection, ids);
-        }
-        if ("unsubscribe".equals(frame.op())) {
+        if (!subscribing) {
             ids.forEach(id -> subscriptions.remove(connection.id(), id));
             return Uni.createFrom().voidItem();
         }
-        return sendError(connection, "BAD_FRAME", "'op' must be 'subscribe' or 'unsubscribe'");
+        return ids.isEmpty() ? Uni.createFrom().voidItem() : subscribe(connection, ids);
     }
 
     @OnClose
     void onClose(WebSocketConnection connection) {
         subscriptions.removeConnection(connection.id());
+        system.unsubscribe(connection.id());
+    }
+
+    /** The ids as UUIDs; refuses too many, or one that is not a UUID, saying which. */
+    private static List<UUID> parseIds(List<String> raw) {
+        if (raw.size() > MAX_IDS_PER_FRAME) {
+            throw new IllegalArgumentException("at most " + MAX_IDS_PER_FRAME + " task ids per frame");
+        }
+        List<UUID> ids = new ArrayList<>();
+        for (String id : raw) {
+            try {
+                ids.add(UUID.fromString(String.valueOf(id)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("'" + id + "' is not a task id");
+            }
+        }
+        return ids;
     }
 
     private Uni<Void> subscribe(WebSocketConnection connection, List<UUID> ids) {

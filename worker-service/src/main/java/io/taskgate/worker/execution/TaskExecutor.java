@@ -13,6 +13,7 @@ import io.taskgate.model.TaskStreamEntry;
 import io.taskgate.worker.config.RetryPolicies;
 import io.taskgate.worker.config.RetryPolicy;
 import io.taskgate.worker.handler.HandlerRegistry;
+import io.taskgate.worker.handler.TaskDeferral;
 import io.taskgate.worker.handler.TaskFailure;
 import io.taskgate.worker.handler.TaskHandler;
 import io.taskgate.worker.retry.RetryQueue;
@@ -119,6 +120,7 @@ public class TaskExecutor {
         return Uni.createFrom().deferred(() -> handler.handle(parseInput(task), run))
                 .ifNoItem().after(policy.timeout()).fail()
                 .map(Outcome::succeeded)
+                .onFailure(TaskDeferral.class).recoverWithItem(failure -> Outcome.deferred(((TaskDeferral) failure).waitFor()))
                 .onFailure().recoverWithItem(failure -> Outcome.failed(toError(task, failure, policy),
                         failure instanceof TaskFailure taskFailure ? taskFailure.retryAfter() : null));
     }
@@ -127,6 +129,13 @@ public class TaskExecutor {
         int attempt = task.attempts;
         if (outcome == Outcome.CANCELLED) {
             return store.cancel(task.id, attempt).map(row -> new Recorded(row, null));
+        }
+        if (outcome.deferredFor() != null) {
+            Instant due = Instant.now().plus(outcome.deferredFor());
+            return store.defer(task.id, attempt, due)
+                    .call(row -> row == null || row.status.isFinal() ? Uni.createFrom().voidItem()
+                            : retries.schedule(entry, due))
+                    .map(row -> new Recorded(row, null));
         }
         if (outcome.error() == null) {
             String result = outcome.result() == null ? "null" : outcome.result().toString();
@@ -179,15 +188,20 @@ public class TaskExecutor {
     private record Recorded(TaskRecord task, String deadLetterReason) {
     }
 
-    private record Outcome(JsonNode result, TaskError error, Duration retryAfter) {
-        static final Outcome CANCELLED = new Outcome(null, null, null);
+    private record Outcome(JsonNode result, TaskError error, Duration retryAfter, Duration deferredFor) {
+        static final Outcome CANCELLED = new Outcome(null, null, null, null);
 
         static Outcome succeeded(JsonNode result) {
-            return new Outcome(result == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : result, null, null);
+            return new Outcome(result == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : result,
+                    null, null, null);
         }
 
         static Outcome failed(TaskError error, Duration retryAfter) {
-            return new Outcome(null, error, retryAfter);
+            return new Outcome(null, error, retryAfter, null);
+        }
+
+        static Outcome deferred(Duration wait) {
+            return new Outcome(null, null, null, wait);
         }
     }
 }

@@ -122,6 +122,24 @@ public class TaskStore implements PanacheRepositoryBase<TaskRecord, UUID> {
         });
     }
 
+    /**
+     * Hands the task back to the queue until {@code dueAt} as if this attempt had not started:
+     * the handler deferred before doing any work, so the attempt is not counted.
+     */
+    public Uni<TaskRecord> defer(UUID taskId, int attempt, Instant dueAt) {
+        return whileHeld(taskId, attempt, (task, now) -> {
+            if (task.cancelRequested) {
+                task.moveTo(TaskStatus.CANCELLED, now);
+                return;
+            }
+            task.moveTo(TaskStatus.QUEUED, now);
+            task.attempts = attempt - 1;
+            task.leaseEntryId = null;
+            task.nextAttemptAt = dueAt;
+            task.enqueuedAt = dueAt;
+        });
+    }
+
     /** Marks the given running tasks as alive; one statement for all of them. */
     public Uni<Integer> heartbeat(Collection<UUID> taskIds) {
         return Panache.withTransaction(() -> Panache.getSession().chain(session -> session

@@ -7,6 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /** A finished completion: the whole text, why it stopped, and what it cost in tokens. */
 record ChatResult(String model, String text, String finishReason, JsonNode usage) {
 
+    /** Tokens the provider says the call used; 0 when it did not say. */
+    int totalTokens() {
+        return usage == null ? 0 : usage.path("total_tokens").asInt(0);
+    }
+
     JsonNode toJson(ObjectMapper json) {
         ObjectNode result = json.createObjectNode();
         result.put("text", text);

@@ -8,6 +8,11 @@ import io.smallrye.mutiny.Uni;
 import io.taskgate.worker.handler.TaskContext;
 import io.taskgate.worker.handler.TaskFailure;
 import io.taskgate.worker.handler.TaskHandler;
+import io.taskgate.worker.handler.TaskDeferral;
+import io.taskgate.worker.upstream.FleetRateLimiter;
+import io.taskgate.worker.upstream.UpstreamBreakers;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.util.TypeLiteral;
 import java.time.temporal.ChronoUnit;
@@ -35,12 +40,16 @@ public class LlmChatHandler implements TaskHandler {
     private final LlmConfig config;
     private final ObjectMapper json;
     private final TypedGuard<Uni<ChatResult>> guard;
+    private final FleetRateLimiter limiter;
 
-    LlmChatHandler(LlmStreamClient client, LlmConfig config, ObjectMapper json) {
+    LlmChatHandler(LlmStreamClient client, LlmConfig config, ObjectMapper json, UpstreamBreakers breakers,
+            FleetRateLimiter limiter) {
         this.client = client;
+        this.limiter = limiter;
         this.config = config;
         this.json = json;
         LlmConfig.Breaker breaker = config.breaker();
+        breakers.register(BREAKER, breaker.window());
         this.guard = TypedGuard.create(new TypeLiteral<Uni<ChatResult>>() { })
                 .withDescription("calls to the LLM provider")
                 .withTimeout().duration(config.totalTimeout().toMillis(), ChronoUnit.MILLIS).done()
@@ -52,6 +61,10 @@ public class LlmChatHandler implements TaskHandler {
                     .delay(breaker.delay().toMillis(), ChronoUnit.MILLIS)
                     .successThreshold(breaker.successThreshold())
                     .when(UpstreamFailures::countsAgainstProvider)
+                    .onStateChange(state -> breakers.transitioned(BREAKER, state.name()))
+                    .onSuccess(() -> breakers.recordCall(BREAKER, "success", false))
+                    .onFailure(() -> breakers.recordCall(BREAKER, "failure", true))
+                    .onPrevented(() -> breakers.recordCall(BREAKER, "prevented", false))
                     .done()
                 .build();
     }
@@ -64,9 +77,24 @@ public class LlmChatHandler implements TaskHandler {
     @Override
     public Uni<JsonNode> handle(JsonNode input, TaskContext context) {
         ObjectNode request = ChatRequest.from(input, config, json);
-        return guard.get(() -> streamInto(request, context))
-                .onFailure().transform(failure -> UpstreamFailures.toTaskFailure(failure, config.breaker().delay()))
+        return limiter.admit(BREAKER, config.requestsPerMinute().orElse(null), config.tokensPerMinute().orElse(null))
+                .invoke(this::deferIfLimited)
+                .chain(() -> guard.get(() -> streamInto(request, context))
+                        .onFailure().transform(failure -> UpstreamFailures.toTaskFailure(failure, config.breaker().delay())))
+                .call(result -> limiter.recordTokens(BREAKER, result.totalTokens()))
                 .map(result -> result.toJson(json));
+    }
+
+    /**
+     * Over the fleet's limit: the task goes back to the queue until a slot frees, giving its
+     * worker slot to other work. A little jitter keeps the waiting tasks from all returning at
+     * the same millisecond.
+     */
+    private void deferIfLimited(Duration wait) {
+        if (!wait.isZero()) {
+            throw new TaskDeferral(wait.plusMillis(ThreadLocalRandom.current().nextLong(250)),
+                    "the provider's fleet-wide rate limit is reached");
+        }
     }
 
     /** Streams the completion, pushing each piece of content in order before asking for the next. */

@@ -46,6 +46,12 @@ public interface LlmConfig {
     @WithDefault("256")
     int maxQueuedCalls();
 
+    /** Requests per minute to the provider from the whole fleet; unlimited when absent. */
+    Optional<Integer> requestsPerMinute();
+
+    /** Tokens per minute (as the provider reports them) for the whole fleet; unlimited when absent. */
+    Optional<Integer> tokensPerMinute();
+
     Breaker breaker();
 
     interface Breaker {

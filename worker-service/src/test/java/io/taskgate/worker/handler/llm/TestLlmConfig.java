@@ -42,6 +42,16 @@ record TestLlmConfig(String baseUrl, Duration idleTimeout) implements LlmConfig 
     }
 
     @Override
+    public Optional<Integer> requestsPerMinute() {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<Integer> tokensPerMinute() {
+        return Optional.empty();
+    }
+
+    @Override
     public Breaker breaker() {
         return new Breaker() {
             @Override
