@@ -4,5 +4,5 @@
 # logs stay in .taskgate/ between runs. Ctrl-C stops everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./mvnw -B -q -DskipTests package -pl deploy/local-stack,api-service,worker-service -am
+./mvnw -B -q -DskipTests package -pl deploy/local-stack,deploy/llm-simulator,api-service,worker-service -am
 exec java -cp 'deploy/local-stack/target/local-stack.jar:deploy/local-stack/target/lib/*' io.taskgate.local.LocalRun

@@ -69,6 +69,14 @@ final class RunningSystem implements AutoCloseable {
         return config;
     }
 
+    SimulatorControl startLlmSimulator() {
+        try {
+            return new SimulatorControl(stack.startLlmSimulator(0));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     RedisCommands redis() {
         return new RedisCommands(stack.redis().port());
     }

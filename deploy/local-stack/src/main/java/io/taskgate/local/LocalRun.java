@@ -30,6 +30,13 @@ public final class LocalRun {
         }, "taskgate-local-stop"));
 
         ServiceProcess api = stack.startApi("api-service", apiPort, Map.of());
+        // The simulator stands in for an LLM provider unless one is configured.
+        boolean simulate = System.getenv("TASKGATE_LLM_BASE_URL") == null
+                && !"off".equalsIgnoreCase(setting("TASKGATE_SIMULATOR", "on"));
+        String llm = simulate
+                ? stack.startLlmSimulator(Integer.parseInt(setting("TASKGATE_SIMULATOR_PORT", "8090"))).baseUrl()
+                        + " (simulator; GET /_sim/stats)"
+                : System.getenv().getOrDefault("TASKGATE_LLM_BASE_URL", "(not configured)");
         ServiceProcess worker = stack.startWorker("worker-1", workerPort, Map.of());
 
         System.out.printf("""
@@ -43,9 +50,10 @@ public final class LocalRun {
                   Worker health  %3$s/q/health
                   PostgreSQL     %4$s (user postgres)
                   Redis          %5$s
+                  LLM upstream   %7$s
                   Data and logs  %6$s
                 %n""", api.baseUrl(), api.httpPort(), worker.baseUrl(), stack.postgres().jdbcUrl(),
-                stack.redis().url(), data);
+                stack.redis().url(), data, llm);
         stopped.await();
     }
 

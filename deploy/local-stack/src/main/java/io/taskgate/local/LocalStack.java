@@ -1,6 +1,7 @@
 package io.taskgate.local;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ public final class LocalStack implements AutoCloseable {
     private final PostgresServer postgres;
     private final RedisServerProcess redis;
     private final List<ServiceProcess> services = Collections.synchronizedList(new ArrayList<>());
+    private volatile String llmBaseUrl;
 
     private LocalStack(Path projectRoot, Path dataDirectory, PostgresServer postgres, RedisServerProcess redis) {
         this.projectRoot = projectRoot;
@@ -55,10 +57,34 @@ public final class LocalStack implements AutoCloseable {
         return startService(name, projectRoot.resolve("api-service"), port, config);
     }
 
+    /**
+     * Starts the OpenAI-compatible simulator on the given port (0 for a free one). Workers
+     * started afterwards send {@code llm.chat} calls to it unless told otherwise.
+     */
+    public ServiceProcess startLlmSimulator(int port) throws IOException {
+        Path module = projectRoot.resolve("deploy/llm-simulator/target");
+        Path jar = module.resolve("llm-simulator.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IOException(jar + " is missing: build the project first (./mvnw package -DskipTests)");
+        }
+        int chosenPort = port == 0 ? PortFinder.freePort() : port;
+        List<String> command = List.of(ServiceProcess.javaBinary(), "-Xmx256m", "-cp",
+                jar + java.io.File.pathSeparator + module.resolve("lib") + java.io.File.separator + "*",
+                "io.taskgate.simulator.LlmSimulator", "--port", String.valueOf(chosenPort));
+        ServiceProcess simulator = ServiceProcess.startCommand("llm-simulator", command, chosenPort, "/_sim/health",
+                logDirectory(), START_TIMEOUT);
+        services.add(simulator);
+        llmBaseUrl = simulator.baseUrl();
+        return simulator;
+    }
+
     /** Starts a worker-service on the given port (0 for a free one) with extra configuration. */
     public ServiceProcess startWorker(String name, int port, Map<String, String> extraConfig) throws IOException {
         Map<String, String> config = new HashMap<>(commonConfig());
         config.put("mp.messaging.incoming.tasks.consumer", name);
+        if (llmBaseUrl != null) {
+            config.put("taskgate.llm.base-url", llmBaseUrl);
+        }
         config.putAll(extraConfig);
         return startService(name, projectRoot.resolve("worker-service"), port, config);
     }

@@ -35,36 +35,46 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code java -jar runJar} with the given configuration as system properties and
-     * waits until its readiness check answers UP.
+     * Starts {@code java -jar runJar} (a Quarkus application) with the given configuration as
+     * system properties and waits until its readiness check answers UP.
      */
     public static ServiceProcess start(String name, Path runJar, int httpPort, Map<String, String> config,
             Path logDirectory, Duration startTimeout) throws IOException {
         if (!Files.isRegularFile(runJar)) {
             throw new IOException(runJar + " is missing: build the project first (./mvnw package -DskipTests)");
         }
-        Files.createDirectories(logDirectory);
-        Path logFile = logDirectory.resolve(name + ".log");
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(javaBinary());
         command.add("-Xmx512m");
         command.add("-Dquarkus.http.port=" + httpPort);
         command.add("-Dquarkus.http.host=127.0.0.1");
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(runJar.toString());
+        return startCommand(name, command, httpPort, "/q/health/ready", logDirectory, startTimeout);
+    }
+
+    /** Starts any command that serves HTTP on {@code httpPort} and waits until {@code readyPath} answers 200. */
+    public static ServiceProcess startCommand(String name, List<String> command, int httpPort, String readyPath,
+            Path logDirectory, Duration startTimeout) throws IOException {
+        Files.createDirectories(logDirectory);
+        Path logFile = logDirectory.resolve(name + ".log");
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .start();
         ServiceProcess service = new ServiceProcess(name, process, httpPort, logFile);
-        service.awaitReady(startTimeout);
+        service.awaitReady(readyPath, startTimeout);
         return service;
     }
 
-    private void awaitReady(Duration timeout) throws IOException {
+    static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private void awaitReady(String readyPath, Duration timeout) throws IOException {
         Instant deadline = Instant.now().plus(timeout);
-        HttpRequest probe = HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
+        HttpRequest probe = HttpRequest.newBuilder(URI.create(baseUrl() + readyPath))
                 .timeout(Duration.ofSeconds(2)).build();
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {

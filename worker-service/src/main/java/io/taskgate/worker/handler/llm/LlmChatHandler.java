@@ -12,6 +12,7 @@ import io.taskgate.worker.handler.TaskDeferral;
 import io.taskgate.worker.upstream.FleetRateLimiter;
 import io.taskgate.worker.upstream.UpstreamBreakers;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.util.TypeLiteral;
@@ -77,12 +78,16 @@ public class LlmChatHandler implements TaskHandler {
     @Override
     public Uni<JsonNode> handle(JsonNode input, TaskContext context) {
         ObjectNode request = ChatRequest.from(input, config, json);
+        // Cancelling the task or timing out must close the provider's connection; the guard does
+        // not pass cancellation inward, so the stream is abandoned explicitly when this call ends.
+        CompletableFuture<Void> abandon = new CompletableFuture<>();
         return limiter.admit(BREAKER, config.requestsPerMinute().orElse(null), config.tokensPerMinute().orElse(null))
                 .invoke(this::deferIfLimited)
-                .chain(() -> guard.get(() -> streamInto(request, context))
+                .chain(() -> guard.get(() -> streamInto(request, context, abandon))
                         .onFailure().transform(failure -> UpstreamFailures.toTaskFailure(failure, config.breaker().delay())))
                 .call(result -> limiter.recordTokens(BREAKER, result.totalTokens()))
-                .map(result -> result.toJson(json));
+                .map(result -> result.toJson(json))
+                .onTermination().invoke(() -> abandon.complete(null));
     }
 
     /**
@@ -98,9 +103,9 @@ public class LlmChatHandler implements TaskHandler {
     }
 
     /** Streams the completion, pushing each piece of content in order before asking for the next. */
-    private Uni<ChatResult> streamInto(ObjectNode request, TaskContext context) {
+    private Uni<ChatResult> streamInto(ObjectNode request, TaskContext context, CompletableFuture<Void> abandon) {
         ChatResult.Builder result = new ChatResult.Builder(request.path("model").asText());
-        return client.stream(request)
+        return client.stream(request, abandon)
                 .onItem().call(part -> {
                     result.add(part);
                     return part.content() == null ? Uni.createFrom().voidItem() : context.output(part.content());

@@ -48,14 +48,28 @@ class LlmStreamClient {
     }
 
     Multi<ChatStreamPart> stream(ObjectNode body) {
+        return stream(body, new java.util.concurrent.CompletableFuture<>());
+    }
+
+    /**
+     * Streams the completion; completing {@code abandon} also resets the request. Callers whose
+     * cancellation may not reach this Multi (through a fault-tolerance guard, say) use it to
+     * make sure the provider's connection is closed when they give up.
+     */
+    Multi<ChatStreamPart> stream(ObjectNode body, java.util.concurrent.CompletionStage<Void> abandon) {
         return Multi.createFrom().emitter(emitter -> {
             AtomicReference<HttpClientRequest> request = new AtomicReference<>();
             AtomicBoolean finished = new AtomicBoolean();
-            emitter.onTermination(() -> {
+            Runnable closeIfOpen = () -> {
                 HttpClientRequest sent = request.get();
                 if (sent != null && !finished.get()) {
                     sent.reset();
                 }
+            };
+            emitter.onTermination(closeIfOpen);
+            abandon.thenRun(() -> {
+                closeIfOpen.run();
+                emitter.fail(new java.util.concurrent.CancellationException("the call was abandoned"));
             });
             http.request(requestOptions())
                     .onFailure(emitter::fail)

@@ -1,0 +1,151 @@
+package io.taskgate.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** llm.chat against the OpenAI-compatible simulator: token streaming to sockets, late subscribers, upstream errors. */
+class LlmStreamingTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(40);
+    private static final String CHAT = "{\"messages\":[{\"role\":\"user\",\"content\":\"Say something\"}]}";
+
+    private static RunningSystem system;
+    private static TaskgateClient api;
+    private static SimulatorControl simulator;
+
+    @BeforeAll
+    static void start() {
+        system = RunningSystem.start("llm");
+        api = system.startApi("api-1");
+        simulator = system.startLlmSimulator();
+        system.startWorker("worker-1", RunningSystem.fastRecovery(Map.of(
+                "taskgate.worker.policies.\"llm.chat\".max-attempts", "3",
+                "taskgate.worker.policies.\"llm.chat\".initial-backoff", "500ms",
+                "taskgate.worker.policies.\"llm.chat\".jitter", "0")));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (system != null) {
+            system.close();
+        }
+    }
+
+    @BeforeEach
+    void healthyUpstream() {
+        simulator.configure("{\"firstTokenMs\":100,\"tokensPerSecond\":40,\"replyTokens\":20,\"errorRate\":0,"
+                + "\"rateLimitRate\":0,\"badRequestRate\":0,\"hangRate\":0}");
+    }
+
+    @Test
+    void outputChunksArrivePushedInOrderAndMakeUpTheStoredResult() {
+        String id = api.submit("llm.chat", CHAT).get("id").asText();
+        List<JsonNode> pushed;
+        try (SocketClient socket = SocketClient.connect(api.webSocketUri())) {
+            socket.subscribe(id);
+            pushed = socket.until(SubmitToPushTest::isFinal, WAIT);
+        }
+        JsonNode last = pushed.get(pushed.size() - 1);
+        assertThat(last.at("/task/status").asText()).isEqualTo("SUCCEEDED");
+        List<JsonNode> outputs = outputsOf(pushed);
+        assertThat(outputs).hasSize(20);
+        assertThat(outputs).extracting(m -> m.get("outputIndex").asInt()).containsExactly(range(20));
+        String text = concatenated(outputs);
+        assertThat(text).isNotBlank().isEqualTo(last.at("/task/result/text").asText());
+        assertThat(last.at("/task/result/finishReason").asText()).isEqualTo("stop");
+        assertThat(last.at("/task/result/usage/completionTokens").asInt()).isEqualTo(20);
+        assertThat(api.task(id)).isEqualTo(last.get("task"));
+    }
+
+    @Test
+    void subscriberArrivingMidStreamGetsEveryChunkExactlyOnce() {
+        simulator.configure("{\"tokensPerSecond\":10,\"replyTokens\":40}");
+        String id = api.submit("llm.chat", CHAT).get("id").asText();
+        try (SocketClient early = SocketClient.connect(api.webSocketUri())) {
+            early.subscribe(id);
+            early.until(m -> m.get("type").asText().equals("output") && m.get("outputIndex").asInt() >= 9, WAIT);
+            try (SocketClient late = SocketClient.connect(api.webSocketUri())) {
+                late.subscribe(id);
+                List<JsonNode> pushed = late.until(SubmitToPushTest::isFinal, WAIT);
+                assertThat(pushed.get(0).get("type").asText()).isEqualTo("snapshot");
+                assertThat(pushed.get(0).at("/task/status").asText()).isEqualTo("RUNNING");
+                List<JsonNode> outputs = outputsOf(pushed);
+                assertThat(outputs).extracting(m -> m.get("outputIndex").asInt()).containsExactly(range(40));
+                JsonNode last = pushed.get(pushed.size() - 1);
+                assertThat(concatenated(outputs)).isEqualTo(last.at("/task/result/text").asText());
+            }
+        }
+    }
+
+    @Test
+    void cancellingAStreamingTaskClosesTheUpstreamConnection() {
+        simulator.configure("{\"tokensPerSecond\":5,\"replyTokens\":200}");
+        long disconnectsBefore = simulator.clientDisconnects();
+        String id = api.submit("llm.chat", CHAT).get("id").asText();
+        try (SocketClient socket = SocketClient.connect(api.webSocketUri())) {
+            socket.subscribe(id);
+            socket.until(m -> m.get("type").asText().equals("output"), WAIT);
+            assertThat(api.post("/api/v1/tasks/" + id + "/cancel", "").status()).isEqualTo(202);
+            JsonNode last = socket.until(SubmitToPushTest::isFinal, WAIT).stream().reduce((a, b) -> b).orElseThrow();
+            assertThat(last.at("/task/status").asText()).isEqualTo("CANCELLED");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> simulator.clientDisconnects() > disconnectsBefore);
+    }
+
+    @Test
+    void requestTheProviderRejectsFailsWithoutRetry() {
+        simulator.configure("{\"badRequestRate\":1}");
+        long requestsBefore = simulator.requests();
+        String id = api.submit("llm.chat", CHAT).get("id").asText();
+        await().atMost(WAIT).until(() -> api.task(id).get("status").asText().equals("FAILED"));
+        JsonNode task = api.task(id);
+        assertThat(task.at("/error/code").asText()).isEqualTo("UPSTREAM_REJECTED");
+        assertThat(task.at("/error/retryable").asBoolean()).isFalse();
+        assertThat(task.get("attempts").asInt()).isEqualTo(1);
+        assertThat(simulator.requests() - requestsBefore).isEqualTo(1);
+    }
+
+    @Test
+    void rateLimitedCallIsRetriedNoEarlierThanRetryAfter() {
+        simulator.configure("{\"rateLimitRate\":1,\"retryAfterSeconds\":2}");
+        String id = api.submit("llm.chat", CHAT).get("id").asText();
+        await().atMost(WAIT).until(() -> "UPSTREAM_RATE_LIMITED".equals(api.task(id).at("/error/code").asText()));
+        Instant firstStart = Instant.parse(api.task(id).get("startedAt").asText());
+        simulator.configure("{\"rateLimitRate\":0}");
+
+        await().atMost(WAIT).until(() -> api.task(id).get("status").asText().equals("SUCCEEDED"));
+        JsonNode task = api.task(id);
+        assertThat(task.get("attempts").asInt()).isEqualTo(2);
+        // The retry policy alone would come back after 500 ms; the provider asked for 2 s.
+        assertThat(Duration.between(firstStart, Instant.parse(task.get("startedAt").asText())))
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+    }
+
+    private static List<JsonNode> outputsOf(List<JsonNode> pushed) {
+        return pushed.stream().filter(m -> m.get("type").asText().equals("output")).toList();
+    }
+
+    private static String concatenated(List<JsonNode> outputs) {
+        StringBuilder text = new StringBuilder();
+        outputs.forEach(m -> text.append(m.get("output").asText()));
+        return text.toString();
+    }
+
+    private static Integer[] range(int count) {
+        Integer[] indices = new Integer[count];
+        for (int i = 0; i < count; i++) {
+            indices[i] = i;
+        }
+        return indices;
+    }
+}
