@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
 # Builds Taskgate and runs the pipeline benchmark against real local processes.
 # Usage: bench/run.sh [submits] [clients] [end-to-end tasks] [worker concurrency]
+#        bench/run.sh llm [tasks] [worker concurrency] [ms per call]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./mvnw -B -q -DskipTests package -pl bench,api-service,worker-service -am
-exec java -Dtaskgate.project.root="$PWD" -cp bench/target/bench.jar io.taskgate.bench.PipelineBenchmark "$@"
+./mvnw -B -q -DskipTests package -pl bench,api-service,worker-service,deploy/llm-simulator -am
+main=io.taskgate.bench.PipelineBenchmark
+if [ "${1:-}" = "llm" ]; then
+  main=io.taskgate.bench.LlmChatBenchmark
+  shift
+fi
+exec java -Dtaskgate.project.root="$PWD" -cp bench/target/bench.jar "$main" "$@"

@@ -67,11 +67,12 @@ class RetryAndDeadLetterTest {
         assertThat(last.at("/task/attempts").asInt()).isEqualTo(3);
         assertThat(api.task(id)).isEqualTo(last.get("task"));
 
-        List<Map<String, String>> deadLetters = system.redis().entries("taskgate:dead-letter");
-        assertThat(deadLetters).anySatisfy(entry -> {
-            assertThat(entry).containsEntry("taskId", id);
-            assertThat(entry).containsEntry("reason", "RETRIES_EXHAUSTED");
-        });
+        // The entry is dead-lettered just after the outcome is stored and pushed.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(system.redis().entries("taskgate:dead-letter")).anySatisfy(entry -> {
+                    assertThat(entry).containsEntry("taskId", id);
+                    assertThat(entry).containsEntry("reason", "RETRIES_EXHAUSTED");
+                }));
     }
 
     @Test

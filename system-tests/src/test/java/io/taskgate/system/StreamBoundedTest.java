@@ -71,7 +71,9 @@ class StreamBoundedTest {
                 system.ledger().count("SELECT count(*) FROM tasks WHERE status = 'SUCCEEDED'") == TASKS);
         // Once everything is acknowledged, the trimmer leaves (almost) nothing behind.
         await().atMost(Duration.ofSeconds(30)).until(() -> redis.length("taskgate:tasks") <= 1);
+        // Trimming runs every second, so picked-up history stays around a second's worth of
+        // entries; without trimming it would reach all ten thousand.
         assertThat(mostDone.get()).as("most picked-up entries left in the stream while submitting")
-                .isLessThan(TASKS / 4);
+                .isLessThan(TASKS / 2);
     }
 }

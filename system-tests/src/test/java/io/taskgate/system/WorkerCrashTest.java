@@ -81,9 +81,11 @@ class WorkerCrashTest {
         var task = api.task(id);
         assertThat(task.at("/error/code").asText()).isEqualTo("DELIVERY_LIMIT");
         assertThat(task.get("attempts").asInt()).isEqualTo(2);
-        assertThat(system.redis().entries("taskgate:dead-letter")).anySatisfy(entry -> {
-            assertThat(entry).containsEntry("taskId", id);
-            assertThat(entry).containsEntry("reason", "DELIVERY_LIMIT");
-        });
+        // The entry is dead-lettered just after the outcome is stored.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(system.redis().entries("taskgate:dead-letter")).anySatisfy(entry -> {
+                    assertThat(entry).containsEntry("taskId", id);
+                    assertThat(entry).containsEntry("reason", "DELIVERY_LIMIT");
+                }));
     }
 }

@@ -17,15 +17,22 @@ public class RunningTasks {
 
     private final Map<UUID, CompletableFuture<Void>> cancelSwitches = new ConcurrentHashMap<>();
 
-    /** Registers a task; the returned Uni emits if and when its cancellation is asked for. */
-    Uni<Void> register(UUID taskId) {
+    /**
+     * Registers an attempt of a task; the returned switch completes if and when its cancellation
+     * is asked for. A newer attempt of the same task (a restart) replaces the older one.
+     */
+    CompletableFuture<Void> register(UUID taskId) {
         CompletableFuture<Void> cancelSwitch = new CompletableFuture<>();
         cancelSwitches.put(taskId, cancelSwitch);
-        return Uni.createFrom().completionStage(cancelSwitch);
+        return cancelSwitch;
     }
 
-    void remove(UUID taskId) {
-        cancelSwitches.remove(taskId);
+    /**
+     * Forgets an attempt, unless a newer attempt of the task has registered since: the older
+     * attempt ending late must not take the newer one out of the heartbeat and cancel lists.
+     */
+    void remove(UUID taskId, CompletableFuture<Void> cancelSwitch) {
+        cancelSwitches.remove(taskId, cancelSwitch);
     }
 
     /** Cancels the task if it runs here; false when it does not. */

@@ -22,6 +22,7 @@ import io.vertx.core.Context;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jboss.logging.Logger;
 
@@ -90,12 +91,12 @@ public class TaskExecutor {
     private Uni<Void> run(TaskStreamEntry entry, TaskRun run) {
         TaskRecord task = run.task();
         RetryPolicy policy = policies.forType(task.type);
-        Uni<Void> cancelSwitch = running.register(task.id);
+        CompletableFuture<Void> cancelSwitch = running.register(task.id);
         Timer.Sample timing = Timer.start(meters);
         return run.publish(task, TaskEventType.STATUS)
-                .chain(() -> firstOf(outcome(task, run, policy), cancelSwitch.map(ignored -> Outcome.CANCELLED)))
+                .chain(() -> firstOf(outcome(task, run, policy), Uni.createFrom().completionStage(cancelSwitch).map(ignored -> Outcome.CANCELLED)))
                 .chain(outcome -> run.onContext(() -> record(entry, task, outcome, policy)))
-                .onTermination().invoke(() -> running.remove(task.id))
+                .onTermination().invoke(() -> running.remove(task.id, cancelSwitch))
                 .chain(recorded -> run.publish(recorded.task(), TaskEventType.STATUS)
                         .invoke(() -> count(task, recorded.task(), timing))
                         .invoke(() -> {

@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
@@ -57,7 +56,10 @@ final class StreamEntryPublisher implements Flow.Publisher<Message<Map<String, S
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final AtomicReference<Flow.Subscriber<? super Message<Map<String, String>>>> subscriber =
             new AtomicReference<>();
-    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    // Entry id -> deliveries of it still being processed here. Usually 1; 2 when this consumer
+    // reclaimed an entry it was still processing (its heartbeat lapsed), and the first delivery's
+    // ack must not stop the second one's heartbeat.
+    private final Map<String, Integer> inFlight = new ConcurrentHashMap<>();
     private volatile String readFrom = OWN_PENDING;
     private volatile boolean groupReady;
     private volatile Instant nextReclaim = Instant.EPOCH;
@@ -196,7 +198,7 @@ final class StreamEntryPublisher implements Flow.Publisher<Message<Map<String, S
         Flow.Subscriber<? super Message<Map<String, String>>> downstream = subscriber.get();
         for (StreamMessage<String, String, String> entry : messages) {
             demand.decrementAndGet();
-            inFlight.add(entry.id());
+            inFlight.merge(entry.id(), 1, Integer::sum);
             Context context = VertxContext.createNewDuplicatedContext(root);
             VertxContextSafetyToggle.setContextSafe(context, true);
             Message<Map<String, String>> message = Message.of(new HashMap<>(entry.payload()),
@@ -223,13 +225,17 @@ final class StreamEntryPublisher implements Flow.Publisher<Message<Map<String, S
         });
     }
 
+    private void settled(String entryId) {
+        inFlight.computeIfPresent(entryId, (id, count) -> count > 1 ? count - 1 : null);
+    }
+
     private CompletionStage<Void> ack(String entryId) {
-        inFlight.remove(entryId);
+        settled(entryId);
         return acknowledge(entryId).subscribeAsCompletionStage();
     }
 
     private CompletionStage<Void> nack(StreamMessage<String, String, String> entry, Throwable failure) {
-        inFlight.remove(entry.id());
+        settled(entry.id());
         if (failure instanceof DeadLetter deadLetter) {
             Map<String, String> fields = new HashMap<>(entry.payload());
             fields.put("reason", deadLetter.reason());
@@ -257,9 +263,11 @@ final class StreamEntryPublisher implements Flow.Publisher<Message<Map<String, S
         if (inFlight.isEmpty()) {
             return;
         }
+        // Room for entries this consumer holds but is not processing (left pending after a
+        // failed outcome write), so that none of the processed ones falls outside the page.
         streams.xpending(settings.stream(), settings.group(), StreamRange.of("-", "+"),
-                        Math.max(inFlight.size(), 1) * 2, new XPendingArgs().consumer(settings.consumer()))
-                .map(pending -> pending.stream().map(p -> p.getMessageId()).filter(inFlight::contains)
+                        inFlight.size() * 2 + 1000, new XPendingArgs().consumer(settings.consumer()))
+                .map(pending -> pending.stream().map(p -> p.getMessageId()).filter(inFlight::containsKey)
                         .toArray(String[]::new))
                 .chain(ids -> ids.length == 0 ? Uni.createFrom().nullItem()
                         : streams.xclaim(settings.stream(), settings.group(), settings.consumer(),

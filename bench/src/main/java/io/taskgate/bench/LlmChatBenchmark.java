@@ -1,0 +1,92 @@
+package io.taskgate.bench;
+
+import io.taskgate.local.LocalStack;
+import io.taskgate.local.ServiceProcess;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Many concurrent {@code llm.chat} tasks against the simulator with a fixed time per call: how
+ * close does the pipeline come to the bound that worker concurrency sets
+ * ({@code concurrency / seconds per call})? Every part is a real process on loopback.
+ * Arguments (optional): tasks, worker concurrency, milliseconds per call.
+ */
+public final class LlmChatBenchmark {
+
+    private static final String CHAT = "{\"type\":\"llm.chat\",\"input\":{\"messages\":[{\"role\":\"user\",\"content\":\"bench\"}]}}";
+    private static final int TOKENS = 20;
+
+    private LlmChatBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int tasks = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+        int callMs = args.length > 2 ? Integer.parseInt(args[2]) : 500;
+
+        Path root = Path.of(System.getProperty("taskgate.project.root", ".")).toAbsolutePath().normalize();
+        Path data = Files.createDirectories(root.resolve("bench/target/runs")).resolve("llm-" + System.currentTimeMillis());
+        try (LocalStack stack = LocalStack.startInfrastructure(root, data, 0, 0)) {
+            ServiceProcess api = stack.startApi("bench-api", 0, Map.of());
+            ServiceProcess simulator = stack.startLlmSimulator(0);
+            // First token after 100 ms, then the rest of the reply so that the call takes callMs.
+            int firstTokenMs = 100;
+            double tokensPerSecond = (TOKENS - 1) * 1000.0 / (callMs - firstTokenMs);
+            configure(simulator, "{\"firstTokenMs\":" + firstTokenMs + ",\"tokensPerSecond\":" + tokensPerSecond
+                    + ",\"replyTokens\":" + TOKENS + ",\"errorRate\":0,\"rateLimitRate\":0,\"hangRate\":0}");
+            stack.startWorker("bench-worker", 0, Map.of(
+                    "taskgate.worker.concurrency", String.valueOf(concurrency),
+                    "taskgate.llm.max-concurrent-calls", String.valueOf(concurrency),
+                    "quarkus.datasource.reactive.max-size", "40"));
+
+            SubmitLoad load = new SubmitLoad(api.baseUrl(), CHAT);
+            load.run(Math.min(200, tasks), 32);
+            awaitFinished(stack, Math.min(200, tasks));
+
+            long start = System.nanoTime();
+            load.run(tasks, 64);
+            awaitFinished(stack, Math.min(200, tasks) + tasks);
+            double seconds = (System.nanoTime() - start) / 1e9;
+
+            double rate = tasks / seconds;
+            double bound = concurrency * 1000.0 / callMs;
+            long failed = count(stack, "SELECT count(*) FROM tasks WHERE status <> 'SUCCEEDED'");
+            System.out.printf("llm.chat: %d tasks in %.1f s = %.0f tasks/s; bound %d x 1000/%d ms = %.0f tasks/s; "
+                    + "%.0f%% of the bound; tasks not SUCCEEDED: %d%n", tasks, seconds, rate, concurrency, callMs, bound,
+                    100 * rate / bound, failed);
+            System.out.println("simulator: " + get(simulator.baseUrl() + "/_sim/stats"));
+        }
+    }
+
+    private static void awaitFinished(LocalStack stack, long expected) throws Exception {
+        while (count(stack, "SELECT count(*) FROM tasks WHERE status IN ('SUCCEEDED', 'FAILED', 'CANCELLED')") < expected) {
+            Thread.sleep(100);
+        }
+    }
+
+    private static long count(LocalStack stack, String sql) throws Exception {
+        try (Connection db = stack.postgres().connect(); ResultSet rows = db.createStatement().executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    private static void configure(ServiceProcess simulator, String json) throws Exception {
+        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/_sim/config"))
+                .PUT(HttpRequest.BodyPublishers.ofString(json)).header("Content-Type", "application/json").build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String get(String url) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+}
