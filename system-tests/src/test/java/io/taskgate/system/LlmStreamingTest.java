@@ -31,7 +31,9 @@ class LlmStreamingTest {
         system.startWorker("worker-1", RunningSystem.fastRecovery(Map.of(
                 "taskgate.worker.policies.\"llm.chat\".max-attempts", "3",
                 "taskgate.worker.policies.\"llm.chat\".initial-backoff", "500ms",
-                "taskgate.worker.policies.\"llm.chat\".jitter", "0")));
+                "taskgate.worker.policies.\"llm.chat\".jitter", "0",
+                // A provider silent for 2 s is given up on (keep-alives come every 15 s).
+                "taskgate.llm.idle-timeout", "2s")));
     }
 
     @AfterAll
@@ -129,6 +131,34 @@ class LlmStreamingTest {
         // The retry policy alone would come back after 500 ms; the provider asked for 2 s.
         assertThat(Duration.between(firstStart, Instant.parse(task.get("startedAt").asText())))
                 .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void hangingProviderIsGivenUpAfterTheIdleTimeoutAndRetried() {
+        simulator.configure("{\"hangRate\":1}");
+        String id = api.submit("llm.chat", CHAT).get("id").asText();
+        await().atMost(WAIT).until(() -> "UPSTREAM_TIMEOUT".equals(api.task(id).at("/error/code").asText()));
+        JsonNode timedOut = api.task(id);
+        assertThat(timedOut.at("/error/retryable").asBoolean()).isTrue();
+        simulator.configure("{\"hangRate\":0}");
+        await().atMost(WAIT).until(() -> api.task(id).get("status").asText().equals("SUCCEEDED"));
+        assertThat(api.task(id).get("attempts").asInt()).isGreaterThanOrEqualTo(2);
+        // The hung calls were closed by the worker, not left open at the provider.
+        await().atMost(Duration.ofSeconds(10)).until(() -> simulator.stats().path("active").asInt() == 0);
+    }
+
+    @Test
+    void serverErrorsAreRetriedWithBackoffUntilTheProviderRecovers() {
+        simulator.configure("{\"errorRate\":1}");
+        String id = api.submit("llm.chat", CHAT).get("id").asText();
+        await().atMost(WAIT).until(() -> "UPSTREAM_UNAVAILABLE".equals(api.task(id).at("/error/code").asText()));
+        Instant firstStart = Instant.parse(api.task(id).get("startedAt").asText());
+        simulator.configure("{\"errorRate\":0}");
+        await().atMost(WAIT).until(() -> api.task(id).get("status").asText().equals("SUCCEEDED"));
+        JsonNode task = api.task(id);
+        assertThat(task.get("attempts").asInt()).isEqualTo(2);
+        assertThat(Duration.between(firstStart, Instant.parse(task.get("startedAt").asText())))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(500));
     }
 
     private static List<JsonNode> outputsOf(List<JsonNode> pushed) {

@@ -3,6 +3,8 @@ package io.taskgate.worker.handler.llm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;
 import io.taskgate.worker.handler.TaskContext;
@@ -42,10 +44,12 @@ public class LlmChatHandler implements TaskHandler {
     private final ObjectMapper json;
     private final TypedGuard<Uni<ChatResult>> guard;
     private final FleetRateLimiter limiter;
+    private final MeterRegistry meters;
 
     LlmChatHandler(LlmStreamClient client, LlmConfig config, ObjectMapper json, UpstreamBreakers breakers,
-            FleetRateLimiter limiter) {
+            FleetRateLimiter limiter, MeterRegistry meters) {
         this.client = client;
+        this.meters = meters;
         this.limiter = limiter;
         this.config = config;
         this.json = json;
@@ -81,13 +85,23 @@ public class LlmChatHandler implements TaskHandler {
         // Cancelling the task or timing out must close the provider's connection; the guard does
         // not pass cancellation inward, so the stream is abandoned explicitly when this call ends.
         CompletableFuture<Void> abandon = new CompletableFuture<>();
+        Timer.Sample timing = Timer.start(meters);
         return limiter.admit(BREAKER, config.requestsPerMinute().orElse(null), config.tokensPerMinute().orElse(null))
                 .invoke(this::deferIfLimited)
                 .chain(() -> guard.get(() -> streamInto(request, context, abandon))
                         .onFailure().transform(failure -> UpstreamFailures.toTaskFailure(failure, config.breaker().delay())))
                 .call(result -> limiter.recordTokens(BREAKER, result.totalTokens()))
                 .map(result -> result.toJson(json))
-                .onTermination().invoke(() -> abandon.complete(null));
+                .onTermination().invoke((result, failure, cancelled) -> {
+                    abandon.complete(null);
+                    String outcome = cancelled ? "cancelled" : failure == null ? "success" : failureCode(failure);
+                    timing.stop(meters.timer("taskgate.upstream.call.duration", "upstream", BREAKER, "outcome", outcome));
+                });
+    }
+
+    private static String failureCode(Throwable failure) {
+        return failure instanceof TaskFailure taskFailure ? taskFailure.error().code()
+                : failure instanceof TaskDeferral ? "deferred" : "error";
     }
 
     /**
