@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import java.util.function.Consumer;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -20,9 +22,15 @@ public class UpstreamBreakers {
 
     private final Map<String, BreakerStats> breakers = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
-    private final Event<BreakerTransition> transitions;
+    private final Consumer<BreakerTransition> transitions;
 
+    @Inject
     public UpstreamBreakers(MeterRegistry meters, Event<BreakerTransition> transitions) {
+        this(meters, transitions::fireAsync);
+    }
+
+    /** For use outside CDI (tests): transitions go to {@code transitions}. */
+    public UpstreamBreakers(MeterRegistry meters, Consumer<BreakerTransition> transitions) {
         this.meters = meters;
         this.transitions = transitions;
     }
@@ -56,7 +64,7 @@ public class UpstreamBreakers {
         Instant now = Instant.now();
         String from = stats.state();
         stats.transition(to, now);
-        transitions.fireAsync(new BreakerTransition(name, from, to, now));
+        transitions.accept(new BreakerTransition(name, from, to, now));
     }
 
     public Collection<BreakerStats> all() {

@@ -13,7 +13,10 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.taskgate.worker.upstream.UpstreamBreakers;
 import jakarta.inject.Inject;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.net.InetAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -39,14 +42,16 @@ public class HttpVerifyHandler implements TaskHandler {
     private final HttpClient httpClient;
     private final WorkerExecutor lookups;
     private final VerifyClient client;
+    private final OriginGuards guards;
 
     @Inject
-    public HttpVerifyHandler(Vertx vertx, VerifyConfig config) {
-        this(vertx, config, InetAddress::getAllByName);
+    public HttpVerifyHandler(Vertx vertx, VerifyConfig config, UpstreamBreakers breakers) {
+        this(vertx, config, InetAddress::getAllByName, breakers);
     }
 
-    HttpVerifyHandler(Vertx vertx, VerifyConfig config, AddressResolver.Lookup lookup) {
+    HttpVerifyHandler(Vertx vertx, VerifyConfig config, AddressResolver.Lookup lookup, UpstreamBreakers breakers) {
         this.config = config;
+        this.guards = new OriginGuards(config, breakers);
         this.httpClient = vertx.createHttpClient(clientOptions(config),
                 new PoolOptions().setHttp1MaxSize(config.poolSize()).setMaxWaitQueueSize(MAX_WAITING_REQUESTS));
         this.lookups = vertx.createSharedWorkerExecutor("taskgate-verify-lookup", LOOKUP_THREADS);
@@ -72,12 +77,17 @@ public class HttpVerifyHandler implements TaskHandler {
     public Uni<JsonNode> handle(JsonNode input, TaskContext context) {
         VerifyRequest request = VerifyRequest.parse(input);
         long started = System.nanoTime();
-        // Giving up cancels the chain, which resets whichever request is in flight.
-        return client.fetch(request)
-                .map(answer -> verdict(request.expect(), answer, started))
+        // Giving up cancels the chain, which resets whichever request is in flight. The guard does
+        // not pass cancellation inward, so the call inside it races an abandon signal of its own.
+        CompletableFuture<Void> abandon = new CompletableFuture<>();
+        Uni<JsonNode> abandoned = Uni.createFrom().completionStage(abandon)
+                .onItem().transformToUni(ignored -> Uni.createFrom().failure(new CancellationException("abandoned")));
+        return guards.call(request.target().origin(), () -> Uni.combine().any().<JsonNode>of(
+                        client.fetch(request).map(answer -> verdict(request.expect(), answer, started)), abandoned))
                 .ifNoItem().after(config.totalTimeout())
                 .failWith(() -> VerifyFailures.upstreamTimeout("no answer from " + request.target().origin()
-                        + " within total-timeout (" + config.totalTimeout().toMillis() + " ms)"));
+                        + " within total-timeout (" + config.totalTimeout().toMillis() + " ms)"))
+                .onTermination().invoke(() -> abandon.complete(null));
     }
 
     private static JsonNode verdict(Expectation expect, VerifyClient.Answer answer, long started) {

@@ -55,4 +55,20 @@ public interface VerifyConfig {
     /** Connections kept open per target (host and port); requests beyond wait for one. */
     @WithDefault("16")
     int poolSize();
+
+    /** Calls in flight to one origin from this worker (the bulkhead); more wait in a short queue. */
+    @WithDefault("16")
+    int maxConcurrentPerOrigin();
+
+    /** Recent calls to one origin that its circuit breaker judges. */
+    @WithDefault("20")
+    int breakerWindow();
+
+    /** Fraction of those that must have failed (the origin's own trouble) to open the breaker. */
+    @WithDefault("0.5")
+    double breakerFailureRatio();
+
+    /** How long an open breaker refuses calls before letting trial calls through. */
+    @WithDefault("30s")
+    Duration breakerDelay();
 }

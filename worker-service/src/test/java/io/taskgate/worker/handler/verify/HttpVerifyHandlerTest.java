@@ -32,6 +32,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.taskgate.worker.upstream.UpstreamBreakers;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,6 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  * goes to the JVM's resolver.
  */
 class HttpVerifyHandlerTest {
+
+    private static final UpstreamBreakers BREAKERS = new UpstreamBreakers(new SimpleMeterRegistry(), transition -> { });
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MAX_BODY = 16 * 1024;
@@ -293,7 +297,7 @@ class HttpVerifyHandlerTest {
                         Thread.currentThread().interrupt();
                     }
                     throw new UnknownHostException(host);
-                });
+                }, BREAKERS);
         handlers.add(handler);
         try {
             assertFails(handler, "{\"url\":\"http://stuck.verify.test/\"}", "UPSTREAM_TIMEOUT", true, "total-timeout");
@@ -322,6 +326,27 @@ class HttpVerifyHandlerTest {
     @Test
     void a503IsUnavailable() {
         assertFails(handler(), input("/busy", null), "UPSTREAM_UNAVAILABLE", true, "answered 503");
+    }
+
+    @Test
+    void anOriginThatKeepsFailingIsCutOffByItsBreakerWhileVerificationFailuresNeverOpenIt() {
+        HttpVerifyHandler handler = handler(Map.of("taskgate.verify.breaker-window", "4",
+                "taskgate.verify.breaker-delay", "1m"));
+        // Verification failures are answers, not trouble: they leave the breaker closed.
+        for (int i = 0; i < 4; i++) {
+            assertFails(handler, input("/bad-request", null), "UPSTREAM_REJECTED", false, "400");
+        }
+        // Two 503s make half of the last four calls failures: the ratio that opens it.
+        for (int i = 0; i < 2; i++) {
+            assertFails(handler, input("/busy", null), "UPSTREAM_UNAVAILABLE", true, "answered 503");
+        }
+        long servedWhenOpened = served.size();
+        assertThatThrownBy(() -> run(handler, input("/busy", null))).isInstanceOfSatisfying(TaskFailure.class, failure -> {
+            assertThat(failure.error().code()).isEqualTo("CIRCUIT_OPEN");
+            assertThat(failure.error().retryable()).isTrue();
+            assertThat(failure.retryAfter()).isEqualTo(Duration.ofMinutes(1));
+        });
+        assertThat(served).as("requests that reached the origin while open").hasSize((int) servedWhenOpened);
     }
 
     @Test
@@ -361,7 +386,7 @@ class HttpVerifyHandlerTest {
                 "taskgate.verify.first-byte-timeout", "300ms",
                 "taskgate.verify.total-timeout", "10s"));
         properties.putAll(overrides);
-        HttpVerifyHandler handler = new HttpVerifyHandler(vertx, config(properties), this::lookup);
+        HttpVerifyHandler handler = new HttpVerifyHandler(vertx, config(properties), this::lookup, BREAKERS);
         handlers.add(handler);
         return handler;
     }
