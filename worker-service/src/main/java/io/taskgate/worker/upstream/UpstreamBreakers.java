@@ -55,6 +55,11 @@ public class UpstreamBreakers {
         meters.counter("taskgate.upstream.calls", "upstream", name, "outcome", outcome).increment();
     }
 
+    /** Records how long one call to an upstream took and how it ended. */
+    public void recordLatency(String name, String outcome, java.time.Duration took) {
+        meters.timer("taskgate.upstream.call.duration", "upstream", name, "outcome", outcome).record(took);
+    }
+
     /** Called by the fault-tolerance guard when a breaker changes state. */
     public void transitioned(String name, String to) {
         BreakerStats stats = breakers.get(name);

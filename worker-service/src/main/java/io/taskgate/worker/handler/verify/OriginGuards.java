@@ -39,7 +39,12 @@ final class OriginGuards {
     /** Runs the call under its origin's guard, turning the guard's own refusals into task errors. */
     Uni<JsonNode> call(String origin, java.util.function.Supplier<Uni<JsonNode>> call) {
         String key = guards.size() < MAX_ORIGINS || guards.containsKey(origin) ? origin : SHARED;
+        long started = System.nanoTime();
         return guards.computeIfAbsent(key, this::newGuard).get(call)
+                .onTermination().invoke((answer, failure, cancelled) -> breakers.recordLatency("verify:" + key,
+                        cancelled ? "cancelled" : failure == null ? "success"
+                                : failure instanceof TaskFailure taskFailure ? taskFailure.error().code() : "error",
+                        java.time.Duration.ofNanos(System.nanoTime() - started)))
                 .onFailure(CircuitBreakerOpenException.class).transform(open -> new TaskFailure(
                         TaskError.transientError("CIRCUIT_OPEN", "calls to " + origin + " are paused after repeated failures"),
                         config.breakerDelay()))
