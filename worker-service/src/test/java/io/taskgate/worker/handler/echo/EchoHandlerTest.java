@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.smallrye.mutiny.Uni;
-import io.taskgate.worker.handler.TaskContext;
+import io.taskgate.worker.handler.RecordingTaskContext;
 import io.taskgate.worker.handler.TaskFailure;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** The echo handler's own logic, with a context that records what the handler asked of it. */
@@ -19,7 +16,7 @@ class EchoHandlerTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final RecordingContext context = new RecordingContext();
+    private final RecordingTaskContext context = RecordingTaskContext.instant();
     private final EchoHandler handler = new EchoHandler();
 
     @Test
@@ -59,43 +56,6 @@ class EchoHandlerTest {
             return handler.handle(JSON.readTree(input), context).await().atMost(Duration.ofSeconds(5));
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException(e);
-        }
-    }
-
-    private static final class RecordingContext implements TaskContext {
-        final List<Double> progress = new ArrayList<>();
-        final List<Duration> sleeps = new ArrayList<>();
-
-        @Override
-        public UUID taskId() {
-            return UUID.randomUUID();
-        }
-
-        @Override
-        public String tenantId() {
-            return "default";
-        }
-
-        @Override
-        public int attempt() {
-            return 1;
-        }
-
-        @Override
-        public Uni<Void> progress(double fraction) {
-            progress.add(fraction);
-            return Uni.createFrom().voidItem();
-        }
-
-        @Override
-        public Uni<Void> output(String chunk) {
-            return Uni.createFrom().voidItem();
-        }
-
-        @Override
-        public Uni<Void> sleep(Duration duration) {
-            sleeps.add(duration);
-            return Uni.createFrom().voidItem();
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.taskgate.worker.handler.verify;
 
+import io.taskgate.worker.handler.RecordingTaskContext;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -59,7 +61,7 @@ class HttpVerifyHandlerTest {
     private final List<String> lookups = new CopyOnWriteArrayList<>();
     private final Map<String, InetAddress[]> testNames = new HashMap<>();
     private final List<HttpVerifyHandler> handlers = new ArrayList<>();
-    private final RecordingTaskContext context = new RecordingTaskContext();
+    private final RecordingTaskContext context = RecordingTaskContext.waiting();
 
     @BeforeAll
     static void startVertx() {
