@@ -60,8 +60,10 @@ class LlmStreamingTest {
         JsonNode last = pushed.get(pushed.size() - 1);
         assertThat(last.at("/task/status").asText()).isEqualTo("SUCCEEDED");
         List<JsonNode> outputs = outputsOf(pushed);
-        assertThat(outputs).hasSize(20);
-        assertThat(outputs).extracting(m -> m.get("outputIndex").asInt()).containsExactly(range(20));
+        // Tokens arriving within a few milliseconds of each other travel together, so there are
+        // at most as many pieces as tokens, numbered without gaps.
+        assertThat(outputs).hasSizeBetween(2, 20);
+        assertThat(outputs).extracting(m -> m.get("outputIndex").asInt()).containsExactly(range(outputs.size()));
         String text = concatenated(outputs);
         assertThat(text).isNotBlank().isEqualTo(last.at("/task/result/text").asText());
         assertThat(last.at("/task/result/finishReason").asText()).isEqualTo("stop");
@@ -75,14 +77,15 @@ class LlmStreamingTest {
         String id = api.submit("llm.chat", CHAT).get("id").asText();
         try (SocketClient early = SocketClient.connect(api.webSocketUri())) {
             early.subscribe(id);
-            early.until(m -> m.get("type").asText().equals("output") && m.get("outputIndex").asInt() >= 9, WAIT);
+            early.until(m -> m.get("type").asText().equals("output") && m.get("outputIndex").asInt() >= 5, WAIT);
             try (SocketClient late = SocketClient.connect(api.webSocketUri())) {
                 late.subscribe(id);
                 List<JsonNode> pushed = late.until(SubmitToPushTest::isFinal, WAIT);
                 assertThat(pushed.get(0).get("type").asText()).isEqualTo("snapshot");
                 assertThat(pushed.get(0).at("/task/status").asText()).isEqualTo("RUNNING");
                 List<JsonNode> outputs = outputsOf(pushed);
-                assertThat(outputs).extracting(m -> m.get("outputIndex").asInt()).containsExactly(range(40));
+                assertThat(outputs.size()).isGreaterThan(5);
+                assertThat(outputs).extracting(m -> m.get("outputIndex").asInt()).containsExactly(range(outputs.size()));
                 JsonNode last = pushed.get(pushed.size() - 1);
                 assertThat(concatenated(outputs)).isEqualTo(last.at("/task/result/text").asText());
             }

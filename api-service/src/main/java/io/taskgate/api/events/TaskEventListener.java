@@ -6,6 +6,7 @@ import io.taskgate.model.RedisNames;
 import io.taskgate.model.TaskEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
@@ -17,6 +18,7 @@ import org.jboss.logging.Logger;
 public class TaskEventListener {
 
     private static final Logger LOG = Logger.getLogger(TaskEventListener.class);
+    private static final String TASK_ID_FIELD = "\"taskId\":\"";
 
     private final RedisChannelListener channels;
     private final TaskSubscriptions subscriptions;
@@ -33,10 +35,29 @@ public class TaskEventListener {
     }
 
     private void deliver(String message) {
+        // Most events concern tasks nobody on this instance follows; skip those before parsing.
+        UUID taskId = taskIdOf(message);
+        if (taskId != null && !subscriptions.isFollowed(taskId)) {
+            return;
+        }
         try {
             subscriptions.dispatch(json.readValue(message, TaskEvent.class));
         } catch (Exception e) {
             LOG.warnf("ignoring an unreadable event: %s", e.getMessage());
+        }
+    }
+
+    /** The task id of an event as workers write it, read without parsing the rest; null if not found. */
+    static UUID taskIdOf(String message) {
+        int at = message.indexOf(TASK_ID_FIELD);
+        int start = at + TASK_ID_FIELD.length();
+        if (at < 0 || message.length() < start + 36) {
+            return null;
+        }
+        try {
+            return UUID.fromString(message.substring(start, start + 36));
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 }

@@ -73,6 +73,11 @@ public class TaskSubscriptions {
         return byConnection.values().stream().mapToInt(Set::size).sum();
     }
 
+    /** Whether any connection on this instance follows the task. */
+    boolean isFollowed(UUID taskId) {
+        return byTask.containsKey(taskId);
+    }
+
     /** Hands an event to every local subscriber of its task. */
     public void dispatch(TaskEvent event) {
         Map<String, Subscription> subscribers = byTask.get(event.taskId());

@@ -95,6 +95,7 @@ public class TaskExecutor {
         Timer.Sample timing = Timer.start(meters);
         return run.publish(task, TaskEventType.STATUS)
                 .chain(() -> firstOf(outcome(task, run, policy), Uni.createFrom().completionStage(cancelSwitch).map(ignored -> Outcome.CANCELLED)))
+                .call(run::drainOutput)
                 .chain(outcome -> run.onContext(() -> record(entry, task, outcome, policy)))
                 .onTermination().invoke(() -> running.remove(task.id, cancelSwitch))
                 .chain(recorded -> run.publish(recorded.task(), TaskEventType.STATUS)

@@ -29,8 +29,7 @@ final class TaskRun implements TaskContext {
     private final ObjectMapper json;
     private final OutputBuffer outputs;
     private volatile TaskView lastView;
-    // Handlers await each output before the next, so this counter sees one writer at a time.
-    private int nextOutputIndex;
+    private final CoalescedOutput output;
 
     TaskRun(TaskRecord task, Context context, TaskStore store, TaskEventPublisher events, ObjectMapper json,
             OutputBuffer outputs) {
@@ -41,6 +40,7 @@ final class TaskRun implements TaskContext {
         this.events = events;
         this.json = json;
         this.outputs = outputs;
+        this.output = new CoalescedOutput(context.owner(), this::sendOutput);
     }
 
     @Override
@@ -68,18 +68,27 @@ final class TaskRun implements TaskContext {
     }
 
     /**
-     * Buffers the chunk and pushes it. No database write: output can come many times a second,
-     * and its order is kept by the buffer index instead of the row's sequence.
+     * Hands the chunk to the coalescer, which buffers and pushes it within a few milliseconds,
+     * together with whatever else arrived meanwhile. No database write: output can come many
+     * times a second, and its order is kept by the buffer index instead of the row's sequence.
      */
     @Override
     public Uni<Void> output(String chunk) {
-        if (chunk == null || chunk.isEmpty()) {
-            return Uni.createFrom().voidItem();
+        if (chunk != null && !chunk.isEmpty()) {
+            output.add(chunk);
         }
-        int index = nextOutputIndex++;
-        return outputs.append(task.id, task.attempts, chunk)
+        return Uni.createFrom().voidItem();
+    }
+
+    /** Completes once every piece of output handed in so far has been buffered and pushed. */
+    Uni<Void> drainOutput() {
+        return output.drain();
+    }
+
+    private Uni<Void> sendOutput(String piece, int index) {
+        return outputs.append(task.id, task.attempts, piece)
                 .onFailure().recoverWithItem(-1)
-                .chain(ignored -> events.publish(TaskEvent.output(lastView(), chunk, index)));
+                .chain(ignored -> events.publish(TaskEvent.output(lastView(), piece, index)));
     }
 
     @Override
