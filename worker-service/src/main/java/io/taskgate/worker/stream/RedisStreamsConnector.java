@@ -2,6 +2,7 @@ package io.taskgate.worker.stream;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.connector.InboundConnector;
 import io.smallrye.reactive.messaging.health.HealthReport;
 import io.smallrye.reactive.messaging.health.HealthReporter;
@@ -33,6 +34,7 @@ public class RedisStreamsConnector implements InboundConnector, HealthReporter {
     private final ReactiveRedisDataSource redis;
     private final Vertx vertx;
     private final List<StreamEntryPublisher> publishers = new CopyOnWriteArrayList<>();
+    private volatile boolean applicationStarted;
 
     public RedisStreamsConnector(ReactiveRedisDataSource redis, Vertx vertx) {
         this.redis = redis;
@@ -43,12 +45,21 @@ public class RedisStreamsConnector implements InboundConnector, HealthReporter {
     public Flow.Publisher<? extends Message<?>> getPublisher(Config config) {
         StreamEntryPublisher publisher = new StreamEntryPublisher(StreamChannelSettings.from(config), redis, vertx);
         publishers.add(publisher);
+        if (applicationStarted) {
+            publisher.startReading();
+        }
         return publisher;
     }
 
     /** Stops reading new entries on every channel; entries already delivered can still be acknowledged. */
     public void stopReading() {
         publishers.forEach(StreamEntryPublisher::stopReading);
+    }
+
+    /** Channels wired before start-up wait for it; channels wired later start at once. */
+    void startOnStartup(@Observes StartupEvent startup) {
+        applicationStarted = true;
+        publishers.forEach(StreamEntryPublisher::startReading);
     }
 
     void stopOnShutdown(@Observes ShutdownEvent shutdown) {

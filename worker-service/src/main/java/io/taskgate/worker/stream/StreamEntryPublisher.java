@@ -54,6 +54,9 @@ final class StreamEntryPublisher implements Flow.Publisher<Message<Map<String, S
     private final AtomicLong demand = new AtomicLong();
     private final AtomicBoolean reading = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
+    // Nothing is read before the application has fully started: a delivery must not race the
+    // start-up of the beans that process it.
+    private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicReference<Flow.Subscriber<? super Message<Map<String, String>>>> subscriber =
             new AtomicReference<>();
     // Entry id -> deliveries of it still being processed here. Usually 1; 2 when this consumer
@@ -109,6 +112,12 @@ final class StreamEntryPublisher implements Flow.Publisher<Message<Map<String, S
         stopped.set(true);
     }
 
+    /** The application is up: reading may begin (with whatever demand has gathered meanwhile). */
+    void startReading() {
+        started.set(true);
+        pump();
+    }
+
     void close() {
         stopReading();
         if (heartbeatTimer >= 0) {
@@ -132,7 +141,7 @@ final class StreamEntryPublisher implements Flow.Publisher<Message<Map<String, S
     /** Starts one read if there is demand and no read is outstanding; runs again when either changes. */
     private void pump() {
         long wanted = Math.min(demand.get(), settings.maxBatch());
-        if (stopped.get() || wanted <= 0 || !reading.compareAndSet(false, true)) {
+        if (!started.get() || stopped.get() || wanted <= 0 || !reading.compareAndSet(false, true)) {
             return;
         }
         ensureGroup()
