@@ -106,6 +106,40 @@ class UpstreamGuardsTest {
                 .allSatisfy(id -> assertThat(api.task(id).get("attempts").asInt()).isZero());
     }
 
+    @Test
+    void tokensPerMinuteLimitStopsCallsOnceTheWindowsTokensAreSpent() {
+        Map<String, String> limited = RunningSystem.fastRecovery(Map.of(
+                "taskgate.llm.tokens-per-minute", "60",
+                "taskgate.worker.concurrency", "1"));
+        system.startWorker("worker-1", limited);
+
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 15; i++) {
+            ids.add(api.submit("llm.chat", CHAT).get("id").asText());
+        }
+        // Calls go through while the window holds fewer than 60 tokens, then the rest wait: the
+        // count of finished tasks stops moving (for the rest of the minute).
+        java.util.concurrent.atomic.AtomicLong lastCount = new java.util.concurrent.atomic.AtomicLong(-1);
+        await().atMost(WAIT).pollInterval(Duration.ofSeconds(3)).until(() -> {
+            long now = count(ids, "SUCCEEDED");
+            return now > 0 && settled(ids) && now == lastCount.getAndSet(now);
+        });
+        List<String> done = ids.stream().filter(id -> api.task(id).get("status").asText().equals("SUCCEEDED")).toList();
+        int tokensSpent = done.stream().mapToInt(id -> api.task(id).at("/result/usage/totalTokens").asInt()).sum();
+        int largestCall = done.stream().mapToInt(id -> api.task(id).at("/result/usage/totalTokens").asInt()).max().orElse(0);
+        // One worker slot: at most one call can start while the window is still under the limit.
+        assertThat(tokensSpent).isLessThan(60 + largestCall);
+        assertThat(done.size()).isLessThan(ids.size());
+        assertThat(ids).filteredOn(id -> api.task(id).get("status").asText().equals("QUEUED"))
+                .isNotEmpty()
+                .allSatisfy(id -> assertThat(api.task(id).get("attempts").asInt()).isZero());
+    }
+
+    /** Nothing is running any more: every task is finished or waiting for the window. */
+    private boolean settled(List<String> ids) {
+        return ids.stream().map(id -> api.task(id).get("status").asText()).noneMatch("RUNNING"::equals);
+    }
+
     private List<String> submitAndAwaitFinal(int count) {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {
