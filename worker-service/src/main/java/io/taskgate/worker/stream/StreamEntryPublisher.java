@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
@@ -59,10 +60,9 @@ final class StreamEntryPublisher implements Flow.Publisher<Message<Map<String, S
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicReference<Flow.Subscriber<? super Message<Map<String, String>>>> subscriber =
             new AtomicReference<>();
-    // Entry id -> deliveries of it still being processed here. Usually 1; 2 when this consumer
-    // reclaimed an entry it was still processing (its heartbeat lapsed), and the first delivery's
-    // ack must not stop the second one's heartbeat.
-    private final Map<String, Integer> inFlight = new ConcurrentHashMap<>();
+    // Entries delivered here and not yet settled. An entry is never delivered twice at once: if
+    // Redis hands back one that is still being processed, it is skipped (see emitAll).
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private volatile String readFrom = OWN_PENDING;
     private volatile boolean groupReady;
     private volatile Instant nextReclaim = Instant.EPOCH;
@@ -150,7 +150,9 @@ final class StreamEntryPublisher implements Flow.Publisher<Message<Map<String, S
     }
 
     private Uni<List<StreamMessage<String, String, String>>> read(int count) {
-        if (Instant.now().isAfter(nextReclaim)) {
+        // This consumer's own leftovers come first: reclaiming before them would claim entries
+        // that the own-pending read then hands out a second time.
+        if (NEW_ENTRIES.equals(readFrom) && Instant.now().isAfter(nextReclaim)) {
             return reclaim(count).chain(claimed -> claimed.isEmpty() ? readGroup(count) : Uni.createFrom().item(claimed));
         }
         return readGroup(count);
@@ -165,8 +167,9 @@ final class StreamEntryPublisher implements Flow.Publisher<Message<Map<String, S
         return streams.xreadgroup(settings.group(), settings.consumer(), settings.stream(), from, args)
                 .map(messages -> messages == null ? List.<StreamMessage<String, String, String>>of() : messages)
                 .invoke(messages -> {
-                    if (OWN_PENDING.equals(from) && messages.isEmpty()) {
-                        readFrom = NEW_ENTRIES;
+                    // Leftovers are paged through once, by id; then only new entries are read.
+                    if (!NEW_ENTRIES.equals(from)) {
+                        readFrom = messages.isEmpty() ? NEW_ENTRIES : messages.get(messages.size() - 1).id();
                     }
                 });
     }
@@ -206,8 +209,13 @@ final class StreamEntryPublisher implements Flow.Publisher<Message<Map<String, S
         lastFailure = null;
         Flow.Subscriber<? super Message<Map<String, String>>> downstream = subscriber.get();
         for (StreamMessage<String, String, String> entry : messages) {
+            if (inFlight.contains(entry.id())) {
+                // Already being processed here (claimed back after a lapsed heartbeat, say): the
+                // running delivery goes on, and the claim has reset the entry's idle time.
+                continue;
+            }
             demand.decrementAndGet();
-            inFlight.merge(entry.id(), 1, Integer::sum);
+            inFlight.add(entry.id());
             Context context = VertxContext.createNewDuplicatedContext(root);
             VertxContextSafetyToggle.setContextSafe(context, true);
             Message<Map<String, String>> message = Message.of(new HashMap<>(entry.payload()),
@@ -235,7 +243,7 @@ final class StreamEntryPublisher implements Flow.Publisher<Message<Map<String, S
     }
 
     private void settled(String entryId) {
-        inFlight.computeIfPresent(entryId, (id, count) -> count > 1 ? count - 1 : null);
+        inFlight.remove(entryId);
     }
 
     private CompletionStage<Void> ack(String entryId) {
@@ -276,7 +284,7 @@ final class StreamEntryPublisher implements Flow.Publisher<Message<Map<String, S
         // failed outcome write), so that none of the processed ones falls outside the page.
         streams.xpending(settings.stream(), settings.group(), StreamRange.of("-", "+"),
                         inFlight.size() * 2 + 1000, new XPendingArgs().consumer(settings.consumer()))
-                .map(pending -> pending.stream().map(p -> p.getMessageId()).filter(inFlight::containsKey)
+                .map(pending -> pending.stream().map(p -> p.getMessageId()).filter(inFlight::contains)
                         .toArray(String[]::new))
                 .chain(ids -> ids.length == 0 ? Uni.createFrom().nullItem()
                         : streams.xclaim(settings.stream(), settings.group(), settings.consumer(),
