@@ -42,9 +42,6 @@ final class Subscription {
         return taskId;
     }
 
-    String connectionId() {
-        return connection.id();
-    }
 
     /**
      * Sends the snapshot, then the output its attempt produced so far, then whatever newer

@@ -45,7 +45,4 @@ public class RunningTasks {
         return Set.copyOf(cancelSwitches.keySet());
     }
 
-    public int count() {
-        return cancelSwitches.size();
-    }
 }

@@ -117,9 +117,6 @@ public class TaskDispatcher {
         });
     }
 
-    public int inFlight() {
-        return inFlight.get();
-    }
 
     /**
      * SIGTERM: stop taking entries, give running tasks the grace period, then let shutdown go on.

@@ -52,9 +52,6 @@ public class RetryQueue {
                 .map(response -> response == null ? 0 : response.toInteger());
     }
 
-    public Uni<Long> waiting() {
-        return redis.sortedSet(String.class).zcard(RedisNames.RETRY_SET);
-    }
 
     private String encode(TaskStreamEntry entry) {
         try {

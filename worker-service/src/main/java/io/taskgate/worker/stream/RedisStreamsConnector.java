@@ -10,7 +10,6 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
 import org.eclipse.microprofile.config.Config;
@@ -65,12 +64,6 @@ public class RedisStreamsConnector implements InboundConnector, HealthReporter {
     void stopOnShutdown(@Observes ShutdownEvent shutdown) {
         stopReading();
         publishers.forEach(StreamEntryPublisher::close);
-    }
-
-    /** Entries each channel holds right now (delivered, not yet acknowledged). */
-    public Map<String, Integer> inFlight() {
-        return publishers.stream().collect(java.util.stream.Collectors.toMap(
-                p -> p.settings().channel(), StreamEntryPublisher::inFlightCount));
     }
 
     /** Ready while reading; a Redis outage makes the worker unready, not dead, so nothing restarts it for that. */

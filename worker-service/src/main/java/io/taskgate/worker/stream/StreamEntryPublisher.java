@@ -129,10 +129,6 @@ final class StreamEntryPublisher implements Flow.Publisher<Message<Map<String, S
         return groupReady && !stopped.get() && lastFailure == null;
     }
 
-    int inFlightCount() {
-        return inFlight.size();
-    }
-
     String describe() {
         return "consumer=" + settings.consumer() + " inFlight=" + inFlight.size()
                 + (lastFailure == null ? "" : " lastFailure=" + lastFailure);
