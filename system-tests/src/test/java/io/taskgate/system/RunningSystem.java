@@ -6,7 +6,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The system as these tests see it: real PostgreSQL and Redis processes plus whatever services a
@@ -87,6 +94,47 @@ final class RunningSystem implements AutoCloseable {
 
     LocalStack stack() {
         return stack;
+    }
+
+    /**
+     * SIGKILL to every client backend of PostgreSQL. The postmaster then stops all other
+     * backends, throws away shared memory and replays its WAL, exactly as after a power cut of
+     * the database alone: whatever a COMMIT acknowledged but had not flushed is gone.
+     */
+    int crashPostgresBackends() {
+        List<Long> backends = new ArrayList<>();
+        try (Connection db = stack.postgres().connect(); Statement statement = db.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT pid FROM pg_stat_activity "
+                        + "WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()")) {
+            while (rows.next()) {
+                backends.add(rows.getLong(1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not list PostgreSQL backends", e);
+        }
+        backends.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        return backends.size();
+    }
+
+    /** SIGKILL to the Redis server; {@link #restartRedis()} starts it again on the same data. */
+    void crashRedis() {
+        String info = (String) redis().call("INFO", "server");
+        long pid = info.lines().filter(line -> line.startsWith("process_id:"))
+                .mapToLong(line -> Long.parseLong(line.substring("process_id:".length()).trim()))
+                .findFirst().orElseThrow(() -> new IllegalStateException("INFO server names no process_id"));
+        ProcessHandle redisProcess = ProcessHandle.of(pid).orElseThrow();
+        redisProcess.destroyForcibly();
+        redisProcess.onExit().orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    void restartRedis() {
+        try {
+            // Clears the launcher's record of the killed process before starting a new one.
+            stack.redis().stop();
+            stack.redis().restart();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

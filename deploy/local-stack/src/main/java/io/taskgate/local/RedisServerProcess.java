@@ -12,6 +12,11 @@ import redis.embedded.core.ExecutableProvider;
  * embedded-redis jar ships (6.2); set {@value #BINARY_VARIABLE} to run another one, such as
  * Debian's Redis 7. Data is appended to a file in the given folder so a local run survives a
  * restart.
+ *
+ * <p>{@code appendfsync everysec}: each write reaches the kernel before Redis answers it, so a
+ * crash of the Redis process loses nothing it acknowledged; a crash of the whole machine can lose
+ * up to the last second of writes. Nothing in Redis is the record of a task — PostgreSQL is — and
+ * the sweeper puts any task whose stream entry was lost back on the stream.
  */
 public final class RedisServerProcess implements AutoCloseable {
 
@@ -34,6 +39,7 @@ public final class RedisServerProcess implements AutoCloseable {
                 .bind("127.0.0.1")
                 .setting("dir " + dataDirectory.toAbsolutePath())
                 .setting("appendonly yes")
+                .setting("appendfsync everysec")
                 .setting("save \"\"")
                 .onShutdownForceStop(true)
                 .build();
