@@ -13,7 +13,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The system as these tests see it: real PostgreSQL and Redis processes plus whatever services a
@@ -118,19 +117,15 @@ final class RunningSystem implements AutoCloseable {
 
     /** SIGKILL to the Redis server; {@link #restartRedis()} starts it again on the same data. */
     void crashRedis() {
-        String info = (String) redis().call("INFO", "server");
-        long pid = info.lines().filter(line -> line.startsWith("process_id:"))
-                .mapToLong(line -> Long.parseLong(line.substring("process_id:".length()).trim()))
-                .findFirst().orElseThrow(() -> new IllegalStateException("INFO server names no process_id"));
-        ProcessHandle redisProcess = ProcessHandle.of(pid).orElseThrow();
-        redisProcess.destroyForcibly();
-        redisProcess.onExit().orTimeout(10, TimeUnit.SECONDS).join();
+        try {
+            stack.redis().crash();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     void restartRedis() {
         try {
-            // Clears the launcher's record of the killed process before starting a new one.
-            stack.redis().stop();
             stack.redis().restart();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -18,6 +19,8 @@ import java.util.Map;
 public final class LocalStack implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    /** Long enough for a worker to finish short tasks it holds; longer ones are reclaimed later. */
+    private static final Duration SERVICE_GRACE = Duration.ofSeconds(20);
 
     private final Path projectRoot;
     private final Path dataDirectory;
@@ -25,12 +28,16 @@ public final class LocalStack implements AutoCloseable {
     private final RedisServerProcess redis;
     private final List<ServiceProcess> services = Collections.synchronizedList(new ArrayList<>());
     private volatile String llmBaseUrl;
+    private final Thread closeOnExit = new Thread(this::close, "taskgate-stack-close");
+    private boolean closed;
 
     private LocalStack(Path projectRoot, Path dataDirectory, PostgresServer postgres, RedisServerProcess redis) {
         this.projectRoot = projectRoot;
         this.dataDirectory = dataDirectory;
         this.postgres = postgres;
         this.redis = redis;
+        // Whatever way the JVM exits normally, nothing this stack started outlives it.
+        Runtime.getRuntime().addShutdownHook(closeOnExit);
     }
 
     /**
@@ -117,25 +124,62 @@ public final class LocalStack implements AutoCloseable {
         return redis;
     }
 
-    /** Stops every service (gently, then forcibly), then Redis, then PostgreSQL. */
+    /**
+     * Stops every service (gently, then forcibly), then Redis, then PostgreSQL. Each step runs
+     * whatever happened to the ones before it — a server that died first, a service that ignores
+     * SIGTERM — and what could not be stopped is named on stderr rather than left silently behind.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (Thread.currentThread() != closeOnExit) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(closeOnExit);
+            } catch (IllegalStateException exiting) {
+                // The JVM is already exiting; the hook finds this stack closed.
+            }
+        }
         List<ServiceProcess> running;
         synchronized (services) {
             running = new ArrayList<>(services);
             services.clear();
         }
-        Collections.reverse(running);
-        running.parallelStream().forEach(service -> service.stop(Duration.ofSeconds(20)));
-        closeQuietly(redis);
-        closeQuietly(postgres);
+        List<String> leftRunning = new ArrayList<>();
+        // SIGTERM to all first: each drains its own work, in parallel, within one shared grace period.
+        running.forEach(service -> attempt("ask " + service + " to stop", service::requestStop, leftRunning));
+        Instant deadline = Instant.now().plus(SERVICE_GRACE);
+        for (ServiceProcess service : running) {
+            attempt("stop " + service, () -> {
+                if (!service.finishStop(remaining(deadline))) {
+                    throw new IllegalStateException("still running after SIGKILL");
+                }
+            }, leftRunning);
+        }
+        attempt("stop Redis", redis::close, leftRunning);
+        attempt("stop PostgreSQL", postgres::close, leftRunning);
+        if (!leftRunning.isEmpty()) {
+            System.err.println("Could not stop everything; still running or unknown:");
+            leftRunning.forEach(line -> System.err.println("  " + line));
+        }
     }
 
-    private static void closeQuietly(AutoCloseable closeable) {
+    private static Duration remaining(Instant deadline) {
+        Duration left = Duration.between(Instant.now(), deadline);
+        return left.isNegative() ? Duration.ZERO : left;
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private static void attempt(String what, Step step, List<String> failures) {
         try {
-            closeable.close();
-        } catch (Exception e) {
-            System.err.println("could not stop " + closeable + ": " + e.getMessage());
+            step.run();
+        } catch (Exception | Error e) {
+            failures.add("could not " + what + ": " + e);
         }
     }
 }

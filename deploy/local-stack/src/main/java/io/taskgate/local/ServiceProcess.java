@@ -122,19 +122,38 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** SIGKILL: the process gets no chance to clean up, as when a machine dies. */
     public void kill() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         waitForExit(Duration.ofSeconds(10));
     }
 
     /** SIGTERM, then SIGKILL if the process has not exited within the grace period. */
     public void stop(Duration grace) {
-        if (!process.isAlive()) {
-            return;
+        requestStop();
+        finishStop(grace);
+    }
+
+    /** SIGTERM without waiting, so that several services can drain at the same time. */
+    void requestStop() {
+        if (process.isAlive()) {
+            process.destroy();
         }
-        process.destroy();
-        if (!waitForExit(grace)) {
+    }
+
+    /**
+     * Waits up to {@code grace} for the exit that {@link #requestStop} asked for, then kills.
+     * Returns whether the process is gone.
+     */
+    boolean finishStop(Duration grace) {
+        if (process.isAlive() && !waitForExit(grace)) {
             kill();
         }
+        return !process.isAlive();
+    }
+
+    @Override
+    public String toString() {
+        return name + " (pid " + process.pid() + ")";
     }
 
     private boolean waitForExit(Duration timeout) {
