@@ -5,6 +5,8 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.taskgate.model.RedisNames;
+import io.taskgate.worker.loops.BackgroundLoop;
+import io.taskgate.worker.loops.BackgroundLoops;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -26,10 +28,12 @@ public class CancelListener {
     private final ReactiveRedisDataSource redis;
     private final RunningTasks running;
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private final BackgroundLoop loop;
 
-    public CancelListener(ReactiveRedisDataSource redis, RunningTasks running) {
+    public CancelListener(ReactiveRedisDataSource redis, RunningTasks running, BackgroundLoops loops) {
         this.redis = redis;
         this.running = running;
+        this.loop = loops.loop("cancel-subscription", CancelListener.class);
     }
 
     void start(@Observes StartupEvent startup) {
@@ -46,7 +50,7 @@ public class CancelListener {
         }
         redis.pubsub(String.class)
                 .subscribe(RedisNames.CANCEL_CHANNEL, this::cancel, this::resubscribeLater, this::onFailure)
-                .subscribe().with(ignored -> { }, this::onFailure);
+                .subscribe().with(subscribed -> loop.succeeded(), this::onFailure);
     }
 
     private void cancel(String taskId) {
@@ -60,7 +64,10 @@ public class CancelListener {
     }
 
     private void onFailure(Throwable failure) {
-        LOG.warnf("cancel subscription failed (%s); subscribing again", failure.getMessage());
+        if (stopping.get()) {
+            return;
+        }
+        loop.failed(failure);
         resubscribeLater();
     }
 

@@ -2,8 +2,9 @@ package io.taskgate.worker.execution;
 
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import io.taskgate.worker.loops.BackgroundLoop;
+import io.taskgate.worker.loops.BackgroundLoops;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
 
 /**
  * Writes the heartbeat of every task running here to PostgreSQL, in one statement. It is what
@@ -12,16 +13,16 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class HeartbeatWriter {
 
-    private static final Logger LOG = Logger.getLogger(HeartbeatWriter.class);
-
     private final RunningTasks running;
     private final TaskStore store;
     private final IsolatedWork isolated;
+    private final BackgroundLoop loop;
 
-    public HeartbeatWriter(RunningTasks running, TaskStore store, IsolatedWork isolated) {
+    public HeartbeatWriter(RunningTasks running, TaskStore store, IsolatedWork isolated, BackgroundLoops loops) {
         this.running = running;
         this.store = store;
         this.isolated = isolated;
+        this.loop = loops.loop("task-heartbeats", HeartbeatWriter.class);
     }
 
     @Scheduled(every = "${taskgate.worker.heartbeat:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -30,8 +31,7 @@ public class HeartbeatWriter {
         if (ids.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return isolated.run(() -> store.heartbeat(ids))
-                .onFailure().invoke(e -> LOG.warnf("writing heartbeats failed: %s", e.getMessage()))
+        return loop.watch(isolated.run(() -> store.heartbeat(ids)))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
     }

@@ -5,6 +5,8 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.taskgate.worker.config.WorkerConfig;
 import io.taskgate.worker.execution.IsolatedWork;
+import io.taskgate.worker.loops.BackgroundLoop;
+import io.taskgate.worker.loops.BackgroundLoops;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -29,23 +31,24 @@ public class FinishedTaskPurger {
 
     private final WorkerConfig config;
     private final IsolatedWork isolated;
+    private final BackgroundLoop loop;
 
-    public FinishedTaskPurger(WorkerConfig config, IsolatedWork isolated) {
+    public FinishedTaskPurger(WorkerConfig config, IsolatedWork isolated, BackgroundLoops loops) {
         this.config = config;
         this.isolated = isolated;
+        this.loop = loops.loop("finished-task-purger", FinishedTaskPurger.class);
     }
 
     @Scheduled(every = "${taskgate.worker.retention.every:1m}", delayed = "10s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> purge() {
         OffsetDateTime cutoff = OffsetDateTime.now(ZoneOffset.UTC).minus(config.retention().finishedTasks());
-        return deleteBatches(cutoff, 0, 0)
+        return loop.watch(deleteBatches(cutoff, 0, 0))
                 .invoke(total -> {
                     if (total > 0) {
                         LOG.infof("purged %d finished task(s) older than %s", total, config.retention().finishedTasks());
                     }
                 })
-                .onFailure().invoke(e -> LOG.warnf("purging finished tasks failed: %s", e.getMessage()))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
     }

@@ -10,6 +10,8 @@ import io.taskgate.model.RedisNames;
 import io.taskgate.model.TaskStreamEntry;
 import io.taskgate.worker.config.WorkerConfig;
 import io.taskgate.worker.execution.IsolatedWork;
+import io.taskgate.worker.loops.BackgroundLoop;
+import io.taskgate.worker.loops.BackgroundLoops;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -52,19 +54,21 @@ public class StaleTaskSweeper {
     private final WorkerConfig config;
     private final IsolatedWork isolated;
     private final ReactiveStreamCommands<String, String, String> streams;
+    private final BackgroundLoop loop;
 
-    public StaleTaskSweeper(WorkerConfig config, IsolatedWork isolated, ReactiveRedisDataSource redis) {
+    public StaleTaskSweeper(WorkerConfig config, IsolatedWork isolated, ReactiveRedisDataSource redis,
+            BackgroundLoops loops) {
         this.config = config;
         this.isolated = isolated;
         this.streams = redis.stream(String.class, String.class, String.class);
+        this.loop = loops.loop("stale-task-sweeper", StaleTaskSweeper.class);
     }
 
     @Scheduled(every = "${taskgate.worker.sweeper.every:30s}", delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
-        return requeue(CLAIM_ABANDONED_RUNNING, "running without a heartbeat")
-                .chain(() -> requeue(CLAIM_QUEUED, "queued without an entry in sight"))
-                .onFailure().invoke(e -> LOG.warnf("sweeping stale tasks failed: %s", e.getMessage()))
+        return loop.watch(requeue(CLAIM_ABANDONED_RUNNING, "running without a heartbeat")
+                        .chain(() -> requeue(CLAIM_QUEUED, "queued without an entry in sight")))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
     }

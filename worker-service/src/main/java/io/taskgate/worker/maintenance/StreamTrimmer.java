@@ -5,6 +5,8 @@ import io.quarkus.redis.datasource.stream.XTrimArgs;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.taskgate.model.RedisNames;
+import io.taskgate.worker.loops.BackgroundLoop;
+import io.taskgate.worker.loops.BackgroundLoops;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -20,23 +22,24 @@ public class StreamTrimmer {
     private static final Logger LOG = Logger.getLogger(StreamTrimmer.class);
 
     private final ReactiveRedisDataSource redis;
+    private final BackgroundLoop loop;
 
-    public StreamTrimmer(ReactiveRedisDataSource redis) {
+    public StreamTrimmer(ReactiveRedisDataSource redis, BackgroundLoops loops) {
         this.redis = redis;
+        this.loop = loops.loop("stream-trimmer", StreamTrimmer.class);
     }
 
     @Scheduled(every = "${taskgate.worker.sweeper.trim-every:10s}", delayed = "3s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> trim() {
-        return safeTrimPoint()
-                .chain(point -> point == null ? Uni.createFrom().item(0L)
-                        : redis.stream(String.class).xtrim(RedisNames.TASK_STREAM, new XTrimArgs().minid(point)))
+        return loop.watch(safeTrimPoint()
+                        .chain(point -> point == null ? Uni.createFrom().item(0L)
+                                : redis.stream(String.class).xtrim(RedisNames.TASK_STREAM, new XTrimArgs().minid(point))))
                 .invoke(removed -> {
                     if (removed > 0) {
                         LOG.debugf("trimmed %d acknowledged entries from %s", removed, RedisNames.TASK_STREAM);
                     }
                 })
-                .onFailure().invoke(e -> LOG.debugf("trimming %s skipped: %s", RedisNames.TASK_STREAM, e.getMessage()))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
     }

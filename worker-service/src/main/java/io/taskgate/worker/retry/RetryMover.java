@@ -3,6 +3,8 @@ package io.taskgate.worker.retry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.taskgate.worker.config.WorkerConfig;
+import io.taskgate.worker.loops.BackgroundLoop;
+import io.taskgate.worker.loops.BackgroundLoops;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -23,13 +25,15 @@ public class RetryMover {
     private final RetryQueue retries;
     private final WorkerConfig config;
     private final Vertx vertx;
+    private final BackgroundLoop loop;
     private final AtomicBoolean moving = new AtomicBoolean();
     private long timer = -1;
 
-    public RetryMover(RetryQueue retries, WorkerConfig config, Vertx vertx) {
+    public RetryMover(RetryQueue retries, WorkerConfig config, Vertx vertx, BackgroundLoops loops) {
         this.retries = retries;
         this.config = config;
         this.vertx = vertx;
+        this.loop = loops.loop("retry-mover", RetryMover.class);
     }
 
     void start(@Observes StartupEvent startup) {
@@ -47,7 +51,7 @@ public class RetryMover {
         if (!moving.compareAndSet(false, true)) {
             return;
         }
-        retries.moveDue(Instant.now(), config.retries().batch())
+        loop.watch(retries.moveDue(Instant.now(), config.retries().batch()))
                 .onTermination().invoke(() -> moving.set(false))
                 .subscribe().with(
                         moved -> {
@@ -55,6 +59,6 @@ public class RetryMover {
                                 LOG.debugf("moved %d due retries onto the stream", moved);
                             }
                         },
-                        failure -> LOG.warnf("moving due retries failed: %s", failure.getMessage()));
+                        failedRoundAlreadyReported -> { });
     }
 }

@@ -4,6 +4,7 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.connector.InboundConnector;
+import io.taskgate.worker.loops.BackgroundLoops;
 import io.smallrye.reactive.messaging.health.HealthReport;
 import io.smallrye.reactive.messaging.health.HealthReporter;
 import io.vertx.core.Vertx;
@@ -32,17 +33,19 @@ public class RedisStreamsConnector implements InboundConnector, HealthReporter {
 
     private final ReactiveRedisDataSource redis;
     private final Vertx vertx;
+    private final BackgroundLoops loops;
     private final List<StreamEntryPublisher> publishers = new CopyOnWriteArrayList<>();
     private volatile boolean applicationStarted;
 
-    public RedisStreamsConnector(ReactiveRedisDataSource redis, Vertx vertx) {
+    public RedisStreamsConnector(ReactiveRedisDataSource redis, Vertx vertx, BackgroundLoops loops) {
         this.redis = redis;
         this.vertx = vertx;
+        this.loops = loops;
     }
 
     @Override
     public Flow.Publisher<? extends Message<?>> getPublisher(Config config) {
-        StreamEntryPublisher publisher = new StreamEntryPublisher(StreamChannelSettings.from(config), redis, vertx);
+        StreamEntryPublisher publisher = new StreamEntryPublisher(StreamChannelSettings.from(config), redis, vertx, loops);
         publishers.add(publisher);
         if (applicationStarted) {
             publisher.startReading();

@@ -13,6 +13,8 @@ import io.quarkus.redis.datasource.stream.XReadGroupArgs;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
+import io.taskgate.worker.loops.BackgroundLoop;
+import io.taskgate.worker.loops.BackgroundLoops;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.time.Instant;
@@ -69,12 +71,17 @@ final class StreamEntryPublisher implements Flow.Publisher<Message<Map<String, S
     private volatile String reclaimCursor = "0-0";
     private volatile String lastFailure;
     private long heartbeatTimer = -1;
+    private final BackgroundLoop reads;
+    private final BackgroundLoop heartbeats;
 
-    StreamEntryPublisher(StreamChannelSettings settings, ReactiveRedisDataSource redis, Vertx vertx) {
+    StreamEntryPublisher(StreamChannelSettings settings, ReactiveRedisDataSource redis, Vertx vertx,
+            BackgroundLoops loops) {
         this.settings = settings;
         this.streams = redis.stream(String.class, String.class, String.class);
         this.vertx = vertx;
         this.root = vertx.getOrCreateContext();
+        this.reads = loops.loop("stream-reads:" + settings.channel(), StreamEntryPublisher.class);
+        this.heartbeats = loops.loop("stream-heartbeats:" + settings.channel(), StreamEntryPublisher.class);
     }
 
     StreamChannelSettings settings() {
@@ -203,6 +210,7 @@ final class StreamEntryPublisher implements Flow.Publisher<Message<Map<String, S
 
     private void emitAll(List<StreamMessage<String, String, String>> messages) {
         lastFailure = null;
+        reads.succeeded();
         Flow.Subscriber<? super Message<Map<String, String>>> downstream = subscriber.get();
         for (StreamMessage<String, String, String> entry : messages) {
             if (inFlight.contains(entry.id())) {
@@ -231,7 +239,11 @@ final class StreamEntryPublisher implements Flow.Publisher<Message<Map<String, S
             groupReady = false;
             readFrom = OWN_PENDING;
         }
-        LOG.warnf("reading %s failed (%s); trying again in %s", settings.stream(), lastFailure, settings.retryDelay());
+        if (!stopped.get()) {
+            // A read cut short by shutdown closing the Redis client is no outage.
+            reads.failed(failure);
+        }
+        LOG.debugf("reading %s failed (%s); trying again in %s", settings.stream(), lastFailure, settings.retryDelay());
         vertx.setTimer(settings.retryDelay().toMillis(), id -> {
             reading.set(false);
             pump();
@@ -285,8 +297,7 @@ final class StreamEntryPublisher implements Flow.Publisher<Message<Map<String, S
                 .chain(ids -> ids.length == 0 ? Uni.createFrom().nullItem()
                         : streams.xclaim(settings.stream(), settings.group(), settings.consumer(),
                                 java.time.Duration.ZERO, new XClaimArgs().justId(), ids))
-                .subscribe().with(ignored -> { },
-                        failure -> LOG.debugf("heartbeat on %s failed: %s", settings.stream(), failure.getMessage()));
+                .subscribe().with(ignored -> heartbeats.succeeded(), heartbeats::failed);
     }
 
     /**

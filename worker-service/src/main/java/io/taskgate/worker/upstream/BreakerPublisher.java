@@ -8,6 +8,8 @@ import io.quarkus.redis.datasource.value.SetArgs;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.taskgate.model.RedisNames;
+import io.taskgate.worker.loops.BackgroundLoop;
+import io.taskgate.worker.loops.BackgroundLoops;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.ObservesAsync;
 import java.time.Duration;
@@ -31,19 +33,22 @@ public class BreakerPublisher {
     private final ReactiveRedisDataSource redis;
     private final ObjectMapper json;
     private final String worker;
+    private final BackgroundLoop loop;
 
     public BreakerPublisher(UpstreamBreakers breakers, ReactiveRedisDataSource redis, ObjectMapper json,
-            @ConfigProperty(name = "mp.messaging.incoming.tasks.consumer") java.util.Optional<String> consumer) {
+            @ConfigProperty(name = "mp.messaging.incoming.tasks.consumer") java.util.Optional<String> consumer,
+            BackgroundLoops loops) {
         this.breakers = breakers;
         this.redis = redis;
         this.json = json;
+        this.loop = loops.loop("breaker-report", BreakerPublisher.class);
         this.worker = consumer.orElseGet(() -> System.getenv().getOrDefault("HOSTNAME", "worker") + "-"
                 + ProcessHandle.current().pid());
     }
 
     @Scheduled(every = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> refresh() {
-        return writeReport().onFailure().recoverWithNull().replaceWithVoid();
+        return loop.watch(writeReport()).onFailure().recoverWithNull().replaceWithVoid();
     }
 
     void onTransition(@ObservesAsync BreakerTransition transition) {
