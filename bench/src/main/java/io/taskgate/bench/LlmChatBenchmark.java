@@ -63,6 +63,7 @@ public final class LlmChatBenchmark {
                     + "%.0f%% of the bound; tasks not SUCCEEDED: %d%n", tasks, seconds, rate, concurrency, callMs, bound,
                     100 * rate / bound, failed);
             System.out.println("simulator: " + get(simulator.baseUrl() + "/_sim/stats"));
+            System.out.println(PipelineBenchmark.durability(stack));
         }
     }
 

@@ -55,6 +55,7 @@ public final class PipelineBenchmark {
 
             worker.stop(java.time.Duration.ofSeconds(20));
             report("submit (no worker)", load.run(submits, clients));
+            System.out.println(durability(stack));
             System.out.printf("settings: submits=%d clients=%d e2e=%d workerConcurrency=%d warmup=%d cores=%d%n",
                     submits, clients, endToEnd, workerConcurrency, warmup, Runtime.getRuntime().availableProcessors());
         }
@@ -72,6 +73,21 @@ public final class PipelineBenchmark {
                 }
                 Thread.sleep(100);
             }
+        }
+    }
+
+    /** The settings that decide what a COMMIT and an XADD promise, read from the running servers. */
+    static String durability(LocalStack stack) throws Exception {
+        try (Connection db = stack.postgres().connect()) {
+            return "durability: PostgreSQL fsync=" + show(db, "fsync") + " synchronous_commit=" + show(db, "synchronous_commit")
+                    + " wal_sync_method=" + show(db, "wal_sync_method") + "; Redis appendonly yes, appendfsync everysec";
+        }
+    }
+
+    private static String show(Connection db, String setting) throws Exception {
+        try (ResultSet rows = db.createStatement().executeQuery("SHOW " + setting)) {
+            rows.next();
+            return rows.getString(1);
         }
     }
 
