@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A Redis outage of ten seconds, with every background loop running at its fastest (the retry
- * mover four times a second, the sweeper, trimmer and heartbeats every second): each loop says
- * once that it lost Redis and once that it is back, instead of a line per failed round.
+ * mover four times a second, the sweeper, trimmer and heartbeats every second) and submissions
+ * arriving ten a second: each loop says once that it lost Redis and once that it is back, and the
+ * refused submissions share a line or two, instead of a line per failed round or request.
  */
 class OutageLoggingTest {
 
@@ -51,7 +52,13 @@ class OutageLoggingTest {
         long workerLogStart = Files.size(worker.logFile());
 
         system.crashRedis();
-        Thread.sleep(10_000);
+        // Submissions keep coming meanwhile, ten a second: each is refused, none is a log line of its own.
+        for (int i = 0; i < 100; i++) {
+            TaskgateClient.Answer refused = api.post("/api/v1/tasks", "{\"type\":\"echo\",\"input\":{}}");
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.retryAfter()).isNotNull();
+            Thread.sleep(100);
+        }
         system.restartRedis();
         // Back to work: a new task is accepted and run, and every loop has had rounds to notice.
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions()

@@ -2,19 +2,34 @@ package io.taskgate.api.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * Turns every failure on the REST path into a problem document with the right status, so a
- * caller never sees a stack trace or an HTML error page.
+ * caller never sees a stack trace or an HTML error page. One instance, so that the log throttles
+ * below are shared by every request.
  */
+@ApplicationScoped
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    /**
+     * While PostgreSQL or Redis is away every submit is answered 503; one line per problem type
+     * per window (the first with its stack trace) says so without burying the rest of the log.
+     */
+    private static final Duration SERVER_ERROR_LOG_WINDOW = Duration.ofSeconds(10);
+
+    private final Map<String, LogThrottle> serverErrorLogs = new ConcurrentHashMap<>();
 
     @ServerExceptionMapper
     public RestResponse<Problem> mapProblem(ProblemException e) {
@@ -24,9 +39,27 @@ public class ProblemMappers {
         }
         e.headers().forEach(answer::header);
         if (e.problem().status() >= 500) {
-            LOG.warnf(e.getCause(), "answered %d: %s", e.problem().status(), e.problem().detail());
+            logServerError(e);
         }
         return answer.build();
+    }
+
+    private void logServerError(ProblemException e) {
+        Problem problem = e.problem();
+        OptionalLong admitted = serverErrorLogs
+                .computeIfAbsent(problem.type(), type -> new LogThrottle(SERVER_ERROR_LOG_WINDOW))
+                .admit(Instant.now());
+        if (admitted.isEmpty()) {
+            return;
+        }
+        long heldBack = admitted.getAsLong();
+        if (heldBack == 0) {
+            LOG.warnf(e.getCause(), "answered %d: %s", problem.status(), problem.detail());
+        } else {
+            LOG.warnf("answered %d: %s (%d more like it since the last such line; one line per %d s at most; cause now: %s)",
+                    problem.status(), problem.detail(), heldBack, SERVER_ERROR_LOG_WINDOW.toSeconds(),
+                    e.getCause() == null ? "none" : e.getCause().toString());
+        }
     }
 
     /** Malformed JSON, or JSON whose shape does not fit the request (a number where text belongs). */

@@ -99,7 +99,8 @@ public class TaskSubmitter {
     private Uni<String> enqueue(TaskRecord task) {
         return queue.enqueue(new TaskStreamEntry(task.id, task.tenantId, task.type))
                 .onFailure().call(failure -> {
-                    LOG.warnf(failure, "could not queue task %s; withdrawing it", task.id);
+                    // The 503 that follows is logged (throttled) by the problem mapper.
+                    LOG.debugf(failure, "could not queue task %s; withdrawing it", task.id);
                     return Panache.withTransaction(() -> tasks.deleteIfStillQueued(task.id))
                             .onFailure().invoke(e -> LOG.errorf(e, "could not withdraw unqueued task %s", task.id))
                             .onFailure().recoverWithNull();
