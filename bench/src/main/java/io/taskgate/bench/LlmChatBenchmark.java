@@ -47,7 +47,8 @@ public final class LlmChatBenchmark {
                     "taskgate.llm.max-concurrent-calls", String.valueOf(concurrency),
                     "quarkus.datasource.reactive.max-size", "40"));
 
-            SubmitLoad load = new SubmitLoad(api.baseUrl(), CHAT);
+            SubmitLoad load = new SubmitLoad(api.baseUrl(), CHAT,
+                    stack.issueApiKey(api, "bench", "llm benchmark", "submit"));
             load.run(Math.min(200, tasks), 32);
             awaitFinished(stack, Math.min(200, tasks));
 

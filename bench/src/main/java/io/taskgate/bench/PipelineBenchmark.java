@@ -40,7 +40,8 @@ public final class PipelineBenchmark {
             ServiceProcess api = stack.startApi("bench-api", 0, Map.of());
             ServiceProcess worker = stack.startWorker("bench-worker", 0,
                     Map.of("taskgate.worker.concurrency", String.valueOf(workerConcurrency)));
-            SubmitLoad load = new SubmitLoad(api.baseUrl(), ECHO);
+            SubmitLoad load = new SubmitLoad(api.baseUrl(), ECHO,
+                    stack.issueApiKey(api, "bench", "pipeline benchmark", "submit"));
 
             load.run(warmup, clients);
             awaitSucceeded(stack, warmup);
@@ -54,7 +55,18 @@ public final class PipelineBenchmark {
             report("submit (worker running)", submitWhileRunning);
 
             worker.stop(java.time.Duration.ofSeconds(20));
-            report("submit (no worker)", load.run(submits, clients));
+            LatencyRecorder.Summary withKeys = load.run(submits, clients);
+            report("submit (no worker)", withKeys);
+
+            // The same submits through an api with its door open: what authentication costs.
+            api.stop(java.time.Duration.ofSeconds(20));
+            ServiceProcess open = stack.startApi("bench-api-open", 0, Map.of("taskgate.api.auth.enabled", "false"));
+            SubmitLoad unauthenticated = new SubmitLoad(open.baseUrl(), ECHO, null);
+            unauthenticated.run(Math.min(submits, 10_000), clients);
+            LatencyRecorder.Summary withoutKeys = unauthenticated.run(submits, clients);
+            report("submit (no worker, authentication off)", withoutKeys);
+            System.out.printf("authentication cost: with keys / without = %.2f of the rate%n",
+                    withKeys.perSecond() / withoutKeys.perSecond());
             System.out.println(durability(stack));
             System.out.printf("settings: submits=%d clients=%d e2e=%d workerConcurrency=%d warmup=%d cores=%d%n",
                     submits, clients, endToEnd, workerConcurrency, warmup, Runtime.getRuntime().availableProcessors());

@@ -20,14 +20,17 @@ final class SubmitLoad {
 
     private final URI tasksUri;
     private final String body;
+    private final String apiKey;
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
-    SubmitLoad(String apiBaseUrl, String body) {
+    /** Submits {@code body} to the api at {@code apiBaseUrl}, with {@code apiKey} (none when null). */
+    SubmitLoad(String apiBaseUrl, String body, String apiKey) {
         this.tasksUri = URI.create(apiBaseUrl + "/api/v1/tasks");
         this.body = body;
+        this.apiKey = apiKey;
     }
 
     LatencyRecorder.Summary run(int total, int concurrency) throws Exception {
@@ -62,11 +65,13 @@ final class SubmitLoad {
     }
 
     private int send() throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(tasksUri)
+        HttpRequest.Builder request = HttpRequest.newBuilder(tasksUri)
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (apiKey != null) {
+            request.header("Authorization", "Bearer " + apiKey);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 }

@@ -49,7 +49,7 @@ class CancellationTest {
         system.startWorker("worker-1", RunningSystem.fastRecovery(Map.of()));
         String running = submitter.submit("echo", "{\"message\":\"long\",\"delayMs\":60000,\"steps\":60}")
                 .get("id").asText();
-        try (SocketClient socket = SocketClient.connect(submitter.webSocketUri())) {
+        try (SocketClient socket = submitter.openSocket()) {
             socket.subscribe(running);
             socket.until(m -> m.get("type").asText().equals("progress"), WAIT);
 

@@ -53,7 +53,7 @@ class LlmStreamingTest {
     void outputChunksArrivePushedInOrderAndMakeUpTheStoredResult() {
         String id = api.submit("llm.chat", CHAT).get("id").asText();
         List<JsonNode> pushed;
-        try (SocketClient socket = SocketClient.connect(api.webSocketUri())) {
+        try (SocketClient socket = api.openSocket()) {
             socket.subscribe(id);
             pushed = socket.until(SubmitToPushTest::isFinal, WAIT);
         }
@@ -75,10 +75,10 @@ class LlmStreamingTest {
     void subscriberArrivingMidStreamGetsEveryChunkExactlyOnce() {
         simulator.configure("{\"tokensPerSecond\":10,\"replyTokens\":40}");
         String id = api.submit("llm.chat", CHAT).get("id").asText();
-        try (SocketClient early = SocketClient.connect(api.webSocketUri())) {
+        try (SocketClient early = api.openSocket()) {
             early.subscribe(id);
             early.until(m -> m.get("type").asText().equals("output") && m.get("outputIndex").asInt() >= 5, WAIT);
-            try (SocketClient late = SocketClient.connect(api.webSocketUri())) {
+            try (SocketClient late = api.openSocket()) {
                 late.subscribe(id);
                 List<JsonNode> pushed = late.until(SubmitToPushTest::isFinal, WAIT);
                 assertThat(pushed.get(0).get("type").asText()).isEqualTo("snapshot");
@@ -97,7 +97,7 @@ class LlmStreamingTest {
         simulator.configure("{\"tokensPerSecond\":5,\"replyTokens\":200}");
         long disconnectsBefore = simulator.clientDisconnects();
         String id = api.submit("llm.chat", CHAT).get("id").asText();
-        try (SocketClient socket = SocketClient.connect(api.webSocketUri())) {
+        try (SocketClient socket = api.openSocket()) {
             socket.subscribe(id);
             socket.until(m -> m.get("type").asText().equals("output"), WAIT);
             assertThat(api.post("/api/v1/tasks/" + id + "/cancel", "").status()).isEqualTo(202);

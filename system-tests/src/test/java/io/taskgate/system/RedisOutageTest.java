@@ -35,13 +35,12 @@ class RedisOutageTest {
     void acceptedTasksAllFinishWhenRedisRestartsMidRun() throws Exception {
         List<String> accepted = submitEchoes(30, 1000);
         system.stack().redis().stop();
-        // Submissions while Redis is down are refused (503), never accepted and lost.
+        // Submissions while Redis is down are refused with a time to come back, never accepted and lost.
         for (int i = 0; i < 5; i++) {
             TaskgateClient.Answer answer = api.post("/api/v1/tasks", "{\"type\":\"echo\",\"input\":{}}");
-            assertThat(answer.status()).isIn(202, 503);
-            if (answer.status() == 202) {
-                accepted.add(answer.json().get("id").asText());
-            }
+            assertThat(answer.status()).isEqualTo(503);
+            assertThat(answer.retryAfter()).isEqualTo("5");
+            assertThat(answer.json().get("type").asText()).endsWith("/queue-unavailable");
         }
         Thread.sleep(2000);
         system.stack().redis().restart();

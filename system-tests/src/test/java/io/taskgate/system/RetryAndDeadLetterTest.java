@@ -45,7 +45,7 @@ class RetryAndDeadLetterTest {
     void poisonTaskIsRetriedWithBackoffThenDeadLetteredAndFailed() {
         String id = api.submit("flaky", "{\"failAttempts\":1000,\"code\":\"ALWAYS_BROKEN\"}").get("id").asText();
         List<JsonNode> pushed;
-        try (SocketClient socket = SocketClient.connect(api.webSocketUri())) {
+        try (SocketClient socket = api.openSocket()) {
             socket.subscribe(id);
             pushed = socket.until(SubmitToPushTest::isFinal, WAIT);
         }

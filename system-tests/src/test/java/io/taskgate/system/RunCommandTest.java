@@ -5,6 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.taskgate.local.PortFinder;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -29,6 +33,7 @@ class RunCommandTest {
 
     private final Path root = Path.of(System.getProperty("taskgate.project.root", "..")).toAbsolutePath().normalize();
     private final int postgresPort = PortFinder.freePort();
+    private final int apiPort = PortFinder.freePort();
     private Process run;
     private final List<ProcessHandle> started = new ArrayList<>();
 
@@ -53,7 +58,7 @@ class RunCommandTest {
         command.environment().putAll(Map.of(
                 "TASKGATE_SKIP_BUILD", "1",
                 "TASKGATE_DATA_DIR", data.toString(),
-                "TASKGATE_API_PORT", String.valueOf(PortFinder.freePort()),
+                "TASKGATE_API_PORT", String.valueOf(apiPort),
                 "TASKGATE_WORKER_PORT", String.valueOf(PortFinder.freePort()),
                 "TASKGATE_SIMULATOR_PORT", String.valueOf(PortFinder.freePort()),
                 "TASKGATE_POSTGRES_PORT", String.valueOf(postgresPort),
@@ -62,6 +67,12 @@ class RunCommandTest {
         await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500))
                 .failFast("the run command exited", () -> !run.isAlive())
                 .until(() -> Files.readString(output).contains("Taskgate is running"));
+
+        // The key it printed works as the README shows.
+        String key = Files.readString(data.resolve("demo-api-key")).trim();
+        assertThat(Files.readString(output)).contains("Authorization: Bearer " + key);
+        assertThat(submitWith(key, apiPort)).isEqualTo(202);
+        assertThat(submitWith("tgk_" + "x".repeat(43), apiPort)).isEqualTo(401);
 
         assertThat(setting("fsync")).isEqualTo("on");
         assertThat(setting("synchronous_commit")).isEqualTo("on");
@@ -92,6 +103,15 @@ class RunCommandTest {
     private static void signal(String name, ProcessHandle process) throws Exception {
         Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
         assertThat(kill.waitFor()).as("kill -%s %d", name, process.pid()).isZero();
+    }
+
+    private static int submitWith(String key, int port) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/tasks"))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"echo\",\"input\":{\"message\":\"hello\"}}"))
+                .build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private String setting(String name) throws SQLException {

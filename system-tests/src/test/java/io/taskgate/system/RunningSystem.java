@@ -21,6 +21,7 @@ import java.util.Map;
 final class RunningSystem implements AutoCloseable {
 
     private final LocalStack stack;
+    private String defaultKey;
 
     private RunningSystem(LocalStack stack) {
         this.stack = stack;
@@ -37,9 +38,23 @@ final class RunningSystem implements AutoCloseable {
         }
     }
 
+    /** Starts an api-service; the client calls it as the {@code default} tenant, with the roles to submit and read. */
     TaskgateClient startApi(String name) {
         try {
-            return new TaskgateClient(stack.startApi(name, 0, Map.of()));
+            ServiceProcess api = stack.startApi(name, 0, Map.of());
+            if (defaultKey == null) {
+                defaultKey = stack.issueApiKey(api, "default", "system tests", "submit", "read");
+            }
+            return new TaskgateClient(api, defaultKey);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Issues a key of {@code tenant} with {@code roles} through {@code api}. */
+    String issueKey(TaskgateClient api, String tenant, String... roles) {
+        try {
+            return stack.issueApiKey(api.process(), tenant, "system test key", roles);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

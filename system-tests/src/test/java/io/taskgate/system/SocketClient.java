@@ -23,15 +23,18 @@ final class SocketClient implements WebSocket.Listener, AutoCloseable {
     private final WebSocket socket;
     private volatile boolean closedByServer;
 
-    private SocketClient(URI uri) {
-        this.socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                .connectTimeout(Duration.ofSeconds(5))
-                .buildAsync(uri, this)
-                .join();
+    private SocketClient(URI uri, String apiKey) {
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder()
+                .connectTimeout(Duration.ofSeconds(5));
+        if (apiKey != null) {
+            builder.header("Authorization", "Bearer " + apiKey);
+        }
+        this.socket = builder.buildAsync(uri, this).join();
     }
 
-    static SocketClient connect(URI uri) {
-        return new SocketClient(uri);
+    /** Opens a socket, sending {@code apiKey} on the upgrade (none when null). */
+    static SocketClient connect(URI uri, String apiKey) {
+        return new SocketClient(uri, apiKey);
     }
 
     void send(String frame) {
@@ -68,6 +71,13 @@ final class SocketClient implements WebSocket.Listener, AutoCloseable {
                 return messages;
             }
         }
+    }
+
+    /** Every message that arrived so far, without waiting. */
+    List<JsonNode> drain() {
+        List<JsonNode> messages = new ArrayList<>();
+        received.drainTo(messages);
+        return messages;
     }
 
     boolean closedByServer() {

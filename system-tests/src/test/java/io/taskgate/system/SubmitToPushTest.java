@@ -39,7 +39,7 @@ class SubmitToPushTest {
         assertThat(accepted.get("status").asText()).isEqualTo("QUEUED");
 
         List<JsonNode> pushed;
-        try (SocketClient socket = SocketClient.connect(api.webSocketUri())) {
+        try (SocketClient socket = api.openSocket()) {
             socket.subscribe(id);
             pushed = socket.until(SubmitToPushTest::isFinal, WAIT);
         }
@@ -68,7 +68,7 @@ class SubmitToPushTest {
     @Test
     void everyProgressStepIsPushedInOrder() {
         String id = api.submit("echo", "{\"message\":\"steps\",\"delayMs\":4000,\"steps\":4}").get("id").asText();
-        try (SocketClient socket = SocketClient.connect(api.webSocketUri())) {
+        try (SocketClient socket = api.openSocket()) {
             socket.subscribe(id);
             List<JsonNode> pushed = socket.until(SubmitToPushTest::isFinal, WAIT);
             List<Double> progress = pushed.stream()
@@ -83,7 +83,7 @@ class SubmitToPushTest {
     @Test
     void badFramesAreAnsweredWithErrorsAndTheSocketStaysUsable() {
         String id = api.submit("echo", "{\"message\":\"after errors\"}").get("id").asText();
-        try (SocketClient socket = SocketClient.connect(api.webSocketUri())) {
+        try (SocketClient socket = api.openSocket()) {
             socket.send("this is not json");
             assertThat(socket.next(WAIT).get("code").asText()).isEqualTo("BAD_FRAME");
             socket.send("{\"op\":\"dance\",\"taskIds\":[\"" + id + "\"]}");
@@ -107,7 +107,7 @@ class SubmitToPushTest {
     void unsubscribedTaskIsNoLongerPushed() {
         String slow = api.submit("echo", "{\"delayMs\":1500,\"steps\":3}").get("id").asText();
         String marker = api.submit("echo", "{\"delayMs\":2500}").get("id").asText();
-        try (SocketClient socket = SocketClient.connect(api.webSocketUri())) {
+        try (SocketClient socket = api.openSocket()) {
             socket.subscribe(slow);
             assertThat(socket.next(WAIT).get("type").asText()).isEqualTo("snapshot");
             socket.send("{\"op\":\"unsubscribe\",\"taskIds\":[\"" + slow + "\"]}");

@@ -18,9 +18,31 @@ final class TaskgateClient {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final ServiceProcess api;
+    private final String apiKey;
 
-    TaskgateClient(ServiceProcess api) {
+    /** A client of {@code api} that sends {@code apiKey} with every call (none when null). */
+    TaskgateClient(ServiceProcess api, String apiKey) {
         this.api = api;
+        this.apiKey = apiKey;
+    }
+
+    /** The same api, called with another key (or none). */
+    TaskgateClient withKey(String otherKey) {
+        return new TaskgateClient(api, otherKey);
+    }
+
+    String apiKey() {
+        return apiKey;
+    }
+
+    /** A WebSocket to this api opened the browser's way: no header, a ticket in the query. */
+    SocketClient openSocketWithTicket(String ticket) {
+        return SocketClient.connect(URI.create(webSocketUri() + "?ticket=" + ticket), null);
+    }
+
+    /** A WebSocket to this api, opened with this client's key. */
+    SocketClient openSocket() {
+        return SocketClient.connect(webSocketUri(), apiKey);
     }
 
     ServiceProcess process() {
@@ -54,6 +76,10 @@ final class TaskgateClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    Answer delete(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).DELETE());
+    }
+
     Answer get(String path) {
         return send(HttpRequest.newBuilder(uri(path)).GET());
     }
@@ -62,7 +88,10 @@ final class TaskgateClient {
         return URI.create(api.baseUrl() + path);
     }
 
-    private static Answer send(HttpRequest.Builder request) {
+    private Answer send(HttpRequest.Builder request) {
+        if (apiKey != null) {
+            request.header("Authorization", "Bearer " + apiKey);
+        }
         try {
             HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());

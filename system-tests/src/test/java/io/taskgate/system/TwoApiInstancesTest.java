@@ -35,8 +35,8 @@ class TwoApiInstancesTest {
 
     @Test
     void bothInstancesPushEveryEventOfATaskSubmittedToOne() {
-        try (SocketClient onFirst = SocketClient.connect(first.webSocketUri());
-                SocketClient onSecond = SocketClient.connect(second.webSocketUri())) {
+        try (SocketClient onFirst = first.openSocket();
+                SocketClient onSecond = second.openSocket()) {
             String id = first.submit("echo", "{\"message\":\"fan-out\",\"delayMs\":2000,\"steps\":2}").get("id").asText();
             onFirst.subscribe(id);
             onSecond.subscribe(id);

@@ -46,7 +46,7 @@ class UpstreamGuardsTest {
                 "taskgate.llm.breaker.success-threshold", "1",
                 "taskgate.worker.policies.\"llm.chat\".max-attempts", "1")));
         simulator.configure("{\"errorRate\":1}");
-        try (SocketClient dashboard = SocketClient.connect(api.webSocketUri())) {
+        try (SocketClient dashboard = api.openSocket()) {
             dashboard.send("{\"op\":\"subscribe\",\"topics\":[\"system\"]}");
 
             List<String> failing = submitAndAwaitFinal(4);

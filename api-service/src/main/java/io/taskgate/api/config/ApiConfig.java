@@ -18,6 +18,29 @@ public interface ApiConfig {
 
     Admin admin();
 
+    Auth auth();
+
+    interface Auth {
+        /**
+         * Whether the task API and the WebSocket demand an API key. Off, every call acts for the
+         * {@code default} tenant with every role: only for a trusted network or a benchmark of
+         * the service without its door.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * How long a key lookup is trusted before the database is asked again: the longest a
+         * revoked or expired key keeps working on an instance that did not revoke it.
+         */
+        @WithDefault("1s")
+        Duration cacheTtl();
+
+        /** A key's last use is recorded to this precision, so a busy key is not a write per request. */
+        @WithDefault("1m")
+        Duration lastUseResolution();
+    }
+
     interface Tasks {
         /**
          * Task types accepted even when no worker has announced them yet, so tasks can be

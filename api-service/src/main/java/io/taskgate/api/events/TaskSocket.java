@@ -8,8 +8,8 @@ import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.taskgate.api.auth.SocketAuthentication;
 import io.taskgate.api.config.ApiConfig;
-import io.taskgate.api.task.CurrentTenant;
 import io.taskgate.api.task.TaskRepository;
 import io.taskgate.model.TaskEvent;
 import io.taskgate.model.TaskEventType;
@@ -22,7 +22,8 @@ import java.util.UUID;
 /**
  * {@code /ws/tasks}: clients subscribe to task ids and receive each task's current view, then
  * every later event for it. A frame that cannot be understood is answered with an error
- * message; the connection stays open.
+ * message; the connection stays open. The upgrade itself is authenticated
+ * ({@link SocketAuthentication}), and a connection only ever sees its own tenant's tasks.
  */
 @WebSocket(path = "/ws/tasks")
 public class TaskSocket {
@@ -31,17 +32,15 @@ public class TaskSocket {
 
     private final TaskSubscriptions subscriptions;
     private final TaskRepository tasks;
-    private final CurrentTenant tenant;
     private final ApiConfig config;
     private final ObjectMapper json;
     private final OutputReplay replay;
     private final SystemTopic system;
 
-    public TaskSocket(TaskSubscriptions subscriptions, TaskRepository tasks, CurrentTenant tenant, ApiConfig config,
+    public TaskSocket(TaskSubscriptions subscriptions, TaskRepository tasks, ApiConfig config,
             ObjectMapper json, OutputReplay replay, SystemTopic system) {
         this.subscriptions = subscriptions;
         this.tasks = tasks;
-        this.tenant = tenant;
         this.config = config;
         this.json = json;
         this.replay = replay;
@@ -127,7 +126,9 @@ public class TaskSocket {
             return Uni.createFrom().voidItem();
         }
         Subscription subscription = added.get();
-        return Panache.withSession(() -> tasks.findForTenant(taskId, tenant.id()))
+        // Only the tenant the connection was opened for: another tenant's task is "not found".
+        String tenantId = SocketAuthentication.callerOf(connection).tenantId();
+        return Panache.withSession(() -> tasks.findForTenant(taskId, tenantId))
                 .chain(task -> {
                     if (task == null) {
                         subscriptions.remove(connection.id(), taskId);

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.keys.KeyScanArgs;
 import io.smallrye.mutiny.Uni;
+import io.taskgate.api.auth.RequiresRole;
+import io.taskgate.api.auth.Role;
 import io.taskgate.model.RedisNames;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -43,6 +45,7 @@ public class CircuitBreakerHealthResource {
     @GET
     @Operation(summary = "Circuit breakers of all live workers",
             description = "State, recent failure rate and last transition of every breaker; degraded while any is open.")
+    @RequiresRole(Role.READ)
     public Uni<ObjectNode> breakers() {
         return reportKeys()
                 .chain(keys -> keys.isEmpty() ? Uni.createFrom().item(List.<String>of())

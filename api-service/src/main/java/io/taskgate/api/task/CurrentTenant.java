@@ -1,16 +1,22 @@
 package io.taskgate.api.task;
 
-import io.taskgate.model.Tenants;
+import io.taskgate.api.auth.CurrentCaller;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * The tenant a request acts for. Every query goes through here, so when authentication arrives
- * only this class learns to read the caller's tenant from the token.
+ * The tenant a REST request acts for: always the one its credential belongs to, never one named
+ * in the request. Every task query of the REST resources goes through here.
  */
 @ApplicationScoped
 public class CurrentTenant {
 
+    private final CurrentCaller caller;
+
+    public CurrentTenant(CurrentCaller caller) {
+        this.caller = caller;
+    }
+
     public String id() {
-        return Tenants.DEFAULT;
+        return caller.get().tenantId();
     }
 }

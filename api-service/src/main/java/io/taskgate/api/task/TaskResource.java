@@ -3,6 +3,8 @@ package io.taskgate.api.task;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
+import io.taskgate.api.auth.RequiresRole;
+import io.taskgate.api.auth.Role;
 import io.taskgate.api.config.ApiConfig;
 import io.taskgate.api.idempotency.IdempotencyKey;
 import io.taskgate.api.problem.Problem;
@@ -32,12 +34,22 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
 @Path("/api/v1/tasks")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "tasks")
+@SecurityScheme(securitySchemeName = "apiKey", type = SecuritySchemeType.HTTP, scheme = "bearer",
+        description = "an API key (tgk_…), also accepted as the X-API-Key header")
+@SecurityRequirement(name = "apiKey")
+@APIResponse(responseCode = "401", description = "Missing, malformed, unknown, revoked or expired API key",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "403", description = "The API key lacks the role this call needs",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class TaskResource {
 
     static final String REPLAYED_HEADER = "Idempotent-Replayed";
@@ -79,6 +91,7 @@ public class TaskResource {
     @Parameter(name = IdempotencyKey.HEADER, in = ParameterIn.HEADER, description = "A client-chosen name "
             + "(1-255 characters) for this one intended task, so that retrying the request cannot create it twice",
             schema = @Schema(type = SchemaType.STRING, maxLength = 255))
+    @RequiresRole(Role.SUBMIT)
     public Uni<RestResponse<TaskView>> submit(@Context HttpHeaders headers, SubmitTaskRequest request) {
         // Read from the raw headers so that a key sent empty is refused rather than taken as no key.
         var key = IdempotencyKey.fromHeader(headers.getRequestHeader(IdempotencyKey.HEADER));
@@ -106,6 +119,7 @@ public class TaskResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "The task has already finished",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @RequiresRole(Role.SUBMIT)
     public Uni<RestResponse<TaskView>> cancel(@PathParam("id") String id) {
         UUID taskId = parseId(id);
         return canceller.cancel(tenant.id(), taskId)
@@ -123,6 +137,7 @@ public class TaskResource {
     @APIResponse(responseCode = "200", description = "The task as it is now")
     @APIResponse(responseCode = "404", description = "No such task",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @RequiresRole(Role.READ)
     public Uni<TaskView> get(@PathParam("id") String id) {
         UUID taskId = parseId(id);
         return tasks.findForTenant(taskId, tenant.id())
@@ -136,6 +151,7 @@ public class TaskResource {
     @APIResponse(responseCode = "200", description = "One page of tasks")
     @APIResponse(responseCode = "400", description = "An unknown status, a bad limit or a foreign cursor",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @RequiresRole(Role.READ)
     public Uni<TaskPage> list(@QueryParam("status") String status, @QueryParam("type") String type,
             @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
         int pageSize = pageSize(limit);

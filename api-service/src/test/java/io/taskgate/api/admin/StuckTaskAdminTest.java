@@ -1,6 +1,7 @@
 package io.taskgate.api.admin;
 
 import static io.restassured.RestAssured.given;
+import static io.taskgate.api.TestCallers.asDefaultTenant;
 import static io.taskgate.api.ProblemAssertions.expectProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
@@ -112,7 +113,7 @@ class StuckTaskAdminTest {
         assertThat(results.getList("results.detail")).doesNotContainNull();
         assertThat(TaskStream.countEntries("taskId", stuck.toString())).isEqualTo(1);
         assertThat(TaskStream.countEntries("taskId", healthy.toString())).isZero();
-        given().get("/api/v1/tasks/" + stuck).then().statusCode(200)
+        asDefaultTenant().get("/api/v1/tasks/" + stuck).then().statusCode(200)
                 .body("status", equalTo("QUEUED"))
                 .body("seq", equalTo(3));
         assertThat(TestDatabase.value("SELECT lease_entry_id FROM tasks WHERE id = ?", stuck)).isNull();
@@ -120,7 +121,7 @@ class StuckTaskAdminTest {
                 .isEqualTo(1);
         assertThat(admin().queryParam("limit", 1000).get(STUCK).then().extract().jsonPath().getList("items.id"))
                 .doesNotContain(stuck.toString());
-        given().get("/api/v1/tasks/" + healthy).then().body("status", equalTo("RUNNING"));
+        asDefaultTenant().get("/api/v1/tasks/" + healthy).then().body("status", equalTo("RUNNING"));
     }
 
     @Test
@@ -131,7 +132,7 @@ class StuckTaskAdminTest {
 
         assertThat(results.getList("results.outcome")).containsExactly("REQUEUED");
         assertThat(TaskStream.countEntries("taskId", waiting.toString())).isEqualTo(1);
-        given().get("/api/v1/tasks/" + waiting).then().body("status", equalTo("QUEUED"));
+        asDefaultTenant().get("/api/v1/tasks/" + waiting).then().body("status", equalTo("QUEUED"));
     }
 
     @Test
@@ -142,7 +143,7 @@ class StuckTaskAdminTest {
         JsonPath results = recover("fail", stuck);
 
         assertThat(results.getList("results.outcome")).containsExactly("FAILED");
-        given().get("/api/v1/tasks/" + stuck).then().statusCode(200)
+        asDefaultTenant().get("/api/v1/tasks/" + stuck).then().statusCode(200)
                 .body("status", equalTo("FAILED"))
                 .body("error.code", equalTo("STUCK"))
                 .body("error.retryable", equalTo(false))
@@ -162,12 +163,12 @@ class StuckTaskAdminTest {
         // recovery follows it and says so, rather than forcing the status.
         if (TaskStatus.QUEUED.canMoveTo(TaskStatus.FAILED)) {
             assertThat(results.getList("results.outcome")).containsExactly("FAILED");
-            given().get("/api/v1/tasks/" + waiting).then().body("status", equalTo("FAILED"))
+            asDefaultTenant().get("/api/v1/tasks/" + waiting).then().body("status", equalTo("FAILED"))
                     .body("error.code", equalTo("STUCK"));
         } else {
             assertThat(results.getList("results.outcome")).containsExactly("ERROR");
             assertThat(results.getString("results[0].detail")).contains("QUEUED");
-            given().get("/api/v1/tasks/" + waiting).then().body("status", equalTo("QUEUED"));
+            asDefaultTenant().get("/api/v1/tasks/" + waiting).then().body("status", equalTo("QUEUED"));
         }
         assertThat(TaskStream.countEntries("taskId", waiting.toString())).isZero();
     }

@@ -1,6 +1,6 @@
 package io.taskgate.api.idempotency;
 
-import static io.restassured.RestAssured.given;
+import static io.taskgate.api.TestCallers.asDefaultTenant;
 import static io.taskgate.api.ProblemAssertions.expectProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
@@ -14,6 +14,8 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.taskgate.api.RealInfrastructure;
+import io.taskgate.api.TestCallers;
+import io.taskgate.api.auth.Role;
 import io.taskgate.api.TaskStream;
 import io.taskgate.api.TestDatabase;
 import io.taskgate.model.RedisNames;
@@ -55,6 +57,7 @@ class IdempotencyKeyTest {
         HttpRequest request = HttpRequest.newBuilder(tasksUri)
                 .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + TestCallers.key("default", Role.SUBMIT, Role.READ))
                 .header(KEY, key)
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
@@ -149,7 +152,7 @@ class IdempotencyKeyTest {
         assertThat(TestDatabase.value("SELECT task_id FROM idempotency_keys WHERE key = ?", key))
                 .isEqualTo(UUID.fromString(newId));
         assertThat(TaskStream.countEntries("taskId", newId)).isEqualTo(1);
-        given().get("/api/v1/tasks/" + oldId).then().statusCode(200);
+        asDefaultTenant().get("/api/v1/tasks/" + oldId).then().statusCode(200);
         submit(key, body).then().statusCode(202).header(REPLAYED, "true").body("id", equalTo(newId));
     }
 
@@ -161,7 +164,7 @@ class IdempotencyKeyTest {
 
     @Test
     void twoKeysOnOneRequestAre400Problem() {
-        expectProblem(given().contentType(ContentType.JSON).header(KEY, "one").header(KEY, "two")
+        expectProblem(asDefaultTenant().contentType(ContentType.JSON).header(KEY, "one").header(KEY, "two")
                 .body("{\"type\":\"echo\"}").post("/api/v1/tasks"), 400, "invalid-idempotency-key");
     }
 
@@ -172,7 +175,7 @@ class IdempotencyKeyTest {
     }
 
     private static Response submit(String key, String body) {
-        return given().contentType(ContentType.JSON).header(KEY, key).body(body).post("/api/v1/tasks");
+        return asDefaultTenant().contentType(ContentType.JSON).header(KEY, key).body(body).post("/api/v1/tasks");
     }
 
     private String uniqueType() {

@@ -1,6 +1,6 @@
 package io.taskgate.api.task;
 
-import static io.restassured.RestAssured.given;
+import static io.taskgate.api.TestCallers.asDefaultTenant;
 import static io.taskgate.api.ProblemAssertions.expectProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
@@ -31,7 +31,7 @@ class TaskApiTest {
     void acceptedTaskIsStoredAndQueuedBeforeTheAnswer() {
         long queuedBefore = redis.stream(String.class).xlen(RedisNames.TASK_STREAM);
 
-        Response accepted = given().contentType(ContentType.JSON)
+        Response accepted = asDefaultTenant().contentType(ContentType.JSON)
                 .body("{\"type\":\"echo\",\"input\":{\"message\":\"hi\"}}")
                 .post("/api/v1/tasks");
 
@@ -50,7 +50,7 @@ class TaskApiTest {
         assertThat(entries).hasSize((int) queuedBefore + 1);
         assertThat(entries.get(entries.size() - 1).payload()).containsEntry("taskId", id).containsEntry("type", "echo");
 
-        given().get(accepted.header("Location")).then().statusCode(200)
+        asDefaultTenant().get(accepted.header("Location")).then().statusCode(200)
                 .body("id", equalTo(id))
                 .body("status", equalTo("QUEUED"))
                 .body("progress", nullValue())
@@ -62,25 +62,25 @@ class TaskApiTest {
 
     @Test
     void missingInputMeansAnEmptyObject() {
-        given().contentType(ContentType.JSON).body("{\"type\":\"echo\"}").post("/api/v1/tasks")
+        asDefaultTenant().contentType(ContentType.JSON).body("{\"type\":\"echo\"}").post("/api/v1/tasks")
                 .then().statusCode(202).body("status", equalTo("QUEUED"));
     }
 
     @Test
     void typesDeclaredByAWorkerAreAccepted() {
         redis.set(String.class).sadd(RedisNames.HANDLER_TYPES, "custom.resize");
-        given().contentType(ContentType.JSON).body("{\"type\":\"custom.resize\",\"input\":{}}").post("/api/v1/tasks")
+        asDefaultTenant().contentType(ContentType.JSON).body("{\"type\":\"custom.resize\",\"input\":{}}").post("/api/v1/tasks")
                 .then().statusCode(202);
     }
 
     @Test
     void unknownIdIs404Problem() {
-        expectProblem(given().get("/api/v1/tasks/01900000-0000-7000-8000-000000000000"), 404, "not-found");
+        expectProblem(asDefaultTenant().get("/api/v1/tasks/01900000-0000-7000-8000-000000000000"), 404, "not-found");
     }
 
     @Test
     void idThatIsNotAUuidIs400Problem() {
-        expectProblem(given().get("/api/v1/tasks/12345"), 400, "invalid-id");
+        expectProblem(asDefaultTenant().get("/api/v1/tasks/12345"), 400, "invalid-id");
     }
 
     @Test
@@ -115,7 +115,7 @@ class TaskApiTest {
 
     @Test
     void emptyBodyIs400Problem() {
-        expectProblem(given().contentType(ContentType.JSON).post("/api/v1/tasks"), 400, "missing-body");
+        expectProblem(asDefaultTenant().contentType(ContentType.JSON).post("/api/v1/tasks"), 400, "missing-body");
     }
 
     @Test
@@ -127,11 +127,11 @@ class TaskApiTest {
 
     @Test
     void unknownPathIs404Problem() {
-        expectProblem(given().get("/api/v1/nothing-here"), 404, "http-404");
+        expectProblem(asDefaultTenant().get("/api/v1/nothing-here"), 404, "http-404");
     }
 
     private static Response submit(String body) {
-        return given().contentType(ContentType.JSON).body(body).post("/api/v1/tasks");
+        return asDefaultTenant().contentType(ContentType.JSON).body(body).post("/api/v1/tasks");
     }
 
 }

@@ -1,6 +1,6 @@
 package io.taskgate.api.task;
 
-import static io.restassured.RestAssured.given;
+import static io.taskgate.api.TestCallers.asDefaultTenant;
 import static io.taskgate.api.ProblemAssertions.expectProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -44,13 +44,13 @@ class TaskCancelTest {
         try {
             String id = submit();
 
-            given().post("/api/v1/tasks/" + id + "/cancel").then().statusCode(200)
+            asDefaultTenant().post("/api/v1/tasks/" + id + "/cancel").then().statusCode(200)
                     .body("id", equalTo(id))
                     .body("status", equalTo("CANCELLED"))
                     .body("finishedAt", notNullValue())
                     .body("seq", equalTo(2));
 
-            given().get("/api/v1/tasks/" + id).then().statusCode(200)
+            asDefaultTenant().get("/api/v1/tasks/" + id).then().statusCode(200)
                     .body("status", equalTo("CANCELLED"))
                     .body("finishedAt", notNullValue());
             await().atMost(MESSAGE_WAIT).until(() -> events.stream().map(JsonPath::from).anyMatch(event ->
@@ -66,9 +66,9 @@ class TaskCancelTest {
     @Test
     void cancellingTwiceIs409() {
         String id = submit();
-        given().post("/api/v1/tasks/" + id + "/cancel").then().statusCode(200);
+        asDefaultTenant().post("/api/v1/tasks/" + id + "/cancel").then().statusCode(200);
 
-        Response again = given().post("/api/v1/tasks/" + id + "/cancel");
+        Response again = asDefaultTenant().post("/api/v1/tasks/" + id + "/cancel");
 
         expectProblem(again, 409, "task-already-finished");
         again.then().body("detail", containsString("CANCELLED"));
@@ -82,7 +82,7 @@ class TaskCancelTest {
             String id = submit();
             markRunning(id);
 
-            Response answer = given().post("/api/v1/tasks/" + id + "/cancel");
+            Response answer = asDefaultTenant().post("/api/v1/tasks/" + id + "/cancel");
 
             answer.then().statusCode(202)
                     .header("Location", "/api/v1/tasks/" + id)
@@ -92,7 +92,7 @@ class TaskCancelTest {
             await().atMost(MESSAGE_WAIT).until(() -> signals.contains(id));
             assertThat(TestDatabase.value("SELECT cancel_requested FROM tasks WHERE id = ?", UUID.fromString(id)))
                     .isEqualTo(true);
-            given().get("/api/v1/tasks/" + id).then().statusCode(200).body("status", equalTo("RUNNING"));
+            asDefaultTenant().get("/api/v1/tasks/" + id).then().statusCode(200).body("status", equalTo("RUNNING"));
         } finally {
             subscriber.unsubscribe();
         }
@@ -102,9 +102,9 @@ class TaskCancelTest {
     void askingAgainToCancelARunningTaskIsAcceptedAndChangesNothing() {
         String id = submit();
         markRunning(id);
-        given().post("/api/v1/tasks/" + id + "/cancel").then().statusCode(202).body("seq", equalTo(3));
+        asDefaultTenant().post("/api/v1/tasks/" + id + "/cancel").then().statusCode(202).body("seq", equalTo(3));
 
-        given().post("/api/v1/tasks/" + id + "/cancel").then().statusCode(202)
+        asDefaultTenant().post("/api/v1/tasks/" + id + "/cancel").then().statusCode(202)
                 .body("status", equalTo("RUNNING"))
                 .body("seq", equalTo(3));
         assertThat(TestDatabase.value("SELECT cancel_requested FROM tasks WHERE id = ?", UUID.fromString(id)))
@@ -117,25 +117,25 @@ class TaskCancelTest {
         TestDatabase.update("UPDATE tasks SET status = 'SUCCEEDED', finished_at = now(), event_seq = event_seq + 1"
                 + " WHERE id = ?", UUID.fromString(id));
 
-        Response answer = given().post("/api/v1/tasks/" + id + "/cancel");
+        Response answer = asDefaultTenant().post("/api/v1/tasks/" + id + "/cancel");
 
         expectProblem(answer, 409, "task-already-finished");
         answer.then().body("detail", containsString("SUCCEEDED"));
-        given().get("/api/v1/tasks/" + id).then().body("status", equalTo("SUCCEEDED"));
+        asDefaultTenant().get("/api/v1/tasks/" + id).then().body("status", equalTo("SUCCEEDED"));
     }
 
     @Test
     void cancellingAnUnknownTaskIs404() {
-        expectProblem(given().post("/api/v1/tasks/01900000-0000-7000-8000-000000000000/cancel"), 404, "not-found");
+        expectProblem(asDefaultTenant().post("/api/v1/tasks/01900000-0000-7000-8000-000000000000/cancel"), 404, "not-found");
     }
 
     @Test
     void cancellingAMalformedIdIs400() {
-        expectProblem(given().post("/api/v1/tasks/not-a-uuid/cancel"), 400, "invalid-id");
+        expectProblem(asDefaultTenant().post("/api/v1/tasks/not-a-uuid/cancel"), 400, "invalid-id");
     }
 
     private static String submit() {
-        return given().contentType(ContentType.JSON).body("{\"type\":\"echo\",\"input\":{}}").post("/api/v1/tasks")
+        return asDefaultTenant().contentType(ContentType.JSON).body("{\"type\":\"echo\",\"input\":{}}").post("/api/v1/tasks")
                 .then().statusCode(202).extract().path("id");
     }
 

@@ -1,6 +1,6 @@
 package io.taskgate.api.task;
 
-import static io.restassured.RestAssured.given;
+import static io.taskgate.api.TestCallers.asDefaultTenant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -30,7 +30,7 @@ class TaskListingTest {
         String cursor = null;
         int pages = 0;
         do {
-            var request = given().queryParam("type", type).queryParam("limit", 3);
+            var request = asDefaultTenant().queryParam("type", type).queryParam("limit", 3);
             if (cursor != null) {
                 request.queryParam("cursor", cursor);
             }
@@ -48,7 +48,7 @@ class TaskListingTest {
     void fullLastPageHasNoCursor() {
         String type = uniqueType();
         submitMany(type, 4);
-        JsonPath page = given().queryParam("type", type).queryParam("limit", 4).get("/api/v1/tasks")
+        JsonPath page = asDefaultTenant().queryParam("type", type).queryParam("limit", 4).get("/api/v1/tasks")
                 .then().statusCode(200).extract().jsonPath();
         assertThat(page.getList("items")).hasSize(4);
         assertThat(page.getString("nextCursor")).isNull();
@@ -58,19 +58,19 @@ class TaskListingTest {
     void statusFilterNarrowsTheListing() {
         String type = uniqueType();
         submitMany(type, 2);
-        assertThat(given().queryParam("type", type).queryParam("status", "queued").get("/api/v1/tasks")
+        assertThat(asDefaultTenant().queryParam("type", type).queryParam("status", "queued").get("/api/v1/tasks")
                 .then().statusCode(200).extract().jsonPath().getList("items")).hasSize(2);
-        assertThat(given().queryParam("type", type).queryParam("status", "SUCCEEDED").get("/api/v1/tasks")
+        assertThat(asDefaultTenant().queryParam("type", type).queryParam("status", "SUCCEEDED").get("/api/v1/tasks")
                 .then().statusCode(200).extract().jsonPath().getList("items")).isEmpty();
     }
 
     @Test
     void badListingParametersAre400Problems() {
-        ProblemAssertions.expectProblem(given().queryParam("status", "DONE").get("/api/v1/tasks"), 400, "invalid-status");
-        ProblemAssertions.expectProblem(given().queryParam("limit", 0).get("/api/v1/tasks"), 400, "invalid-limit");
-        ProblemAssertions.expectProblem(given().queryParam("limit", 201).get("/api/v1/tasks"), 400, "invalid-limit");
-        ProblemAssertions.expectProblem(given().queryParam("limit", "ten").get("/api/v1/tasks"), 400, "invalid-limit");
-        ProblemAssertions.expectProblem(given().queryParam("cursor", "bm9wZQ").get("/api/v1/tasks"), 400, "invalid-cursor");
+        ProblemAssertions.expectProblem(asDefaultTenant().queryParam("status", "DONE").get("/api/v1/tasks"), 400, "invalid-status");
+        ProblemAssertions.expectProblem(asDefaultTenant().queryParam("limit", 0).get("/api/v1/tasks"), 400, "invalid-limit");
+        ProblemAssertions.expectProblem(asDefaultTenant().queryParam("limit", 201).get("/api/v1/tasks"), 400, "invalid-limit");
+        ProblemAssertions.expectProblem(asDefaultTenant().queryParam("limit", "ten").get("/api/v1/tasks"), 400, "invalid-limit");
+        ProblemAssertions.expectProblem(asDefaultTenant().queryParam("cursor", "bm9wZQ").get("/api/v1/tasks"), 400, "invalid-cursor");
     }
 
     private static List<String> submitMany(String type, int count) {
@@ -79,7 +79,7 @@ class TaskListingTest {
         redis.set(String.class).sadd(io.taskgate.model.RedisNames.HANDLER_TYPES, type);
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            ids.add(given().contentType(ContentType.JSON).body("{\"type\":\"" + type + "\",\"input\":{\"n\":" + i + "}}")
+            ids.add(asDefaultTenant().contentType(ContentType.JSON).body("{\"type\":\"" + type + "\",\"input\":{\"n\":" + i + "}}")
                     .post("/api/v1/tasks").then().statusCode(202).extract().path("id"));
         }
         return ids;

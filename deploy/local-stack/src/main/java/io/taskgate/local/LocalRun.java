@@ -10,6 +10,8 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class LocalRun {
 
+    static final String DEMO_TENANT = "demo";
+
     private LocalRun() {
     }
 
@@ -38,6 +40,7 @@ public final class LocalRun {
                         + " (simulator; GET /_sim/stats)"
                 : System.getenv().getOrDefault("TASKGATE_LLM_BASE_URL", "(not configured)");
         ServiceProcess worker = stack.startWorker("worker-1", workerPort, Map.of());
+        String demoKey = demoKey(stack, api, data.resolve("demo-api-key"));
 
         System.out.printf("""
 
@@ -52,9 +55,26 @@ public final class LocalRun {
                   Redis          %5$s
                   LLM upstream   %7$s
                   Data and logs  %6$s
+                  API key        %8$s (tenant %9$s, roles submit and read; kept in %6$s/demo-api-key)
+                  Admin token    in %6$s/admin-token
+
+                Try it:
+                  curl -si -X POST %1$s/api/v1/tasks -H 'Authorization: Bearer %8$s' \
+                    -H 'Content-Type: application/json' -d '{"type":"echo","input":{"message":"hello"}}'
                 %n""", api.baseUrl(), api.httpPort(), worker.baseUrl(), stack.postgres().jdbcUrl(),
-                stack.redis().url(), data, llm);
+                stack.redis().url(), data, llm, demoKey, DEMO_TENANT);
         stopped.await();
+    }
+
+    /** The demo tenant's key kept in the data folder if it still works, otherwise a new one kept there. */
+    private static String demoKey(LocalStack stack, ServiceProcess api, Path file) throws java.io.IOException {
+        var kept = AccessTokens.read(file);
+        if (kept.isPresent() && AccessTokens.works(api, kept.get())) {
+            return kept.get();
+        }
+        String key = stack.issueApiKey(api, DEMO_TENANT, "local run", "submit", "read");
+        AccessTokens.write(file, key);
+        return key;
     }
 
     private static String setting(String name, String fallback) {

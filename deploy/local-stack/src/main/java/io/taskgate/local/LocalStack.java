@@ -28,14 +28,17 @@ public final class LocalStack implements AutoCloseable {
     private final RedisServerProcess redis;
     private final List<ServiceProcess> services = Collections.synchronizedList(new ArrayList<>());
     private volatile String llmBaseUrl;
+    private final String adminToken;
     private final Thread closeOnExit = new Thread(this::close, "taskgate-stack-close");
     private boolean closed;
 
-    private LocalStack(Path projectRoot, Path dataDirectory, PostgresServer postgres, RedisServerProcess redis) {
+    private LocalStack(Path projectRoot, Path dataDirectory, PostgresServer postgres, RedisServerProcess redis,
+            String adminToken) {
         this.projectRoot = projectRoot;
         this.dataDirectory = dataDirectory;
         this.postgres = postgres;
         this.redis = redis;
+        this.adminToken = adminToken;
         // Whatever way the JVM exits normally, nothing this stack started outlives it.
         Runtime.getRuntime().addShutdownHook(closeOnExit);
     }
@@ -46,10 +49,11 @@ public final class LocalStack implements AutoCloseable {
      */
     public static LocalStack startInfrastructure(Path projectRoot, Path dataDirectory, int postgresPort, int redisPort)
             throws IOException {
+        String adminToken = AccessTokens.adminToken(dataDirectory.resolve("admin-token"));
         PostgresServer postgres = PostgresServer.start(dataDirectory.resolve("postgres"), postgresPort);
         try {
             RedisServerProcess redis = RedisServerProcess.start(dataDirectory.resolve("redis"), redisPort);
-            return new LocalStack(projectRoot, dataDirectory, postgres, redis);
+            return new LocalStack(projectRoot, dataDirectory, postgres, redis, adminToken);
         } catch (IOException | RuntimeException e) {
             postgres.close();
             throw e;
@@ -60,6 +64,7 @@ public final class LocalStack implements AutoCloseable {
     public ServiceProcess startApi(String name, int port, Map<String, String> extraConfig) throws IOException {
         Map<String, String> config = new HashMap<>(commonConfig());
         config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
+        config.put("taskgate.api.admin.token", adminToken);
         config.putAll(extraConfig);
         return startService(name, projectRoot.resolve("api-service"), port, config);
     }
@@ -110,6 +115,20 @@ public final class LocalStack implements AutoCloseable {
                 "quarkus.datasource.reactive.url", postgres.reactiveUrl(),
                 "quarkus.datasource.username", PostgresServer.USER,
                 "quarkus.redis.hosts", redis.url());
+    }
+
+    /** The operator's admin token every api of this stack accepts (kept in the data folder). */
+    public String adminToken() {
+        return adminToken;
+    }
+
+    /** Issues an API key for {@code tenant} with {@code roles} through {@code api}. */
+    public String issueApiKey(ServiceProcess api, String tenant, String name, String... roles) throws IOException {
+        return AccessTokens.issueKey(api, adminToken, tenant, name, roles);
+    }
+
+    public Path dataDirectory() {
+        return dataDirectory;
     }
 
     public Path logDirectory() {
