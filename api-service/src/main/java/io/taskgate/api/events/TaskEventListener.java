@@ -1,6 +1,8 @@
 package io.taskgate.api.events;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.quarkus.runtime.StartupEvent;
 import io.taskgate.model.RedisNames;
 import io.taskgate.model.TaskEvent;
@@ -22,12 +24,13 @@ public class TaskEventListener {
 
     private final RedisChannelListener channels;
     private final TaskSubscriptions subscriptions;
-    private final ObjectMapper json;
+    private final ObjectReader events;
 
     public TaskEventListener(RedisChannelListener channels, TaskSubscriptions subscriptions, ObjectMapper json) {
         this.channels = channels;
         this.subscriptions = subscriptions;
-        this.json = json;
+        // Events come from workers that may be a version ahead: a field this api does not know is ignored.
+        this.events = json.readerFor(TaskEvent.class).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
     void start(@Observes StartupEvent startup) {
@@ -41,7 +44,7 @@ public class TaskEventListener {
             return;
         }
         try {
-            subscriptions.dispatch(json.readValue(message, TaskEvent.class));
+            subscriptions.dispatch(events.readValue(message));
         } catch (Exception e) {
             LOG.warnf("ignoring an unreadable event: %s", e.getMessage());
         }

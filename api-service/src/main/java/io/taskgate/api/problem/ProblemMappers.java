@@ -65,8 +65,7 @@ public class ProblemMappers {
     /** Malformed JSON, or JSON whose shape does not fit the request (a number where text belongs). */
     @ServerExceptionMapper
     public RestResponse<Problem> mapUnreadableJson(JsonProcessingException e) {
-        return answer(Problem.of("malformed-json", "Bad request", 400,
-                "the request body is not valid JSON for this endpoint: " + e.getOriginalMessage(), false)).build();
+        return answer(JsonRefusals.describe(e)).build();
     }
 
     /** JSON of the wrong shape; named apart because the framework ships its own, body-less mapper for it. */

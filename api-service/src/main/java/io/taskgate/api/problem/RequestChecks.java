@@ -1,5 +1,7 @@
 package io.taskgate.api.problem;
 
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** Checks of request parameters shared by every resource, each failing with the same problem. */
@@ -22,6 +24,20 @@ public final class RequestChecks {
             // Falls through to the same answer as an out-of-range number.
         }
         throw ProblemException.badRequest("invalid-limit", "limit must be a whole number from 1 to " + max);
+    }
+
+    /**
+     * Each of {@code names} given at most once: {@code ?status=QUEUED&status=FAILED} would
+     * otherwise be read as whichever value the framework keeps, silently.
+     */
+    public static void singleValued(Map<String, List<String>> query, String... names) {
+        for (String name : names) {
+            List<String> values = query.get(name);
+            if (values != null && values.size() > 1) {
+                throw ProblemException.badRequest("repeated-parameter",
+                        "'" + name + "' may be given once; it was given " + values.size() + " times");
+            }
+        }
     }
 
     /** A task id. */

@@ -24,6 +24,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -153,7 +154,11 @@ public class TaskResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @RequiresRole(Role.READ)
     public Uni<TaskPage> list(@QueryParam("status") String status, @QueryParam("type") String type,
-            @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+            @QueryParam("limit") String limit, @QueryParam("cursor") String cursor, @Context UriInfo uri) {
+        RequestChecks.singleValued(uri.getQueryParameters(), "status", "type", "limit", "cursor");
+        if (uri.getQueryParameters().containsKey("status") && status == null) {
+            status = "";
+        }
         int pageSize = pageSize(limit);
         TaskListQuery query = new TaskListQuery(tenant.id(), parseStatus(status), blankToNull(type),
                 cursor == null || cursor.isBlank() ? null : TaskCursor.decode(cursor), pageSize + 1);
@@ -175,8 +180,9 @@ public class TaskResource {
         return RequestChecks.limit(limit, config.tasks().defaultPageSize(), config.tasks().maxPageSize());
     }
 
+    /** Absent means any status; present, it must name one (an empty {@code ?status=} is a mistake, not "any"). */
     private static TaskStatus parseStatus(String status) {
-        if (status == null || status.isBlank()) {
+        if (status == null) {
             return null;
         }
         return TaskStatus.parse(status).orElseThrow(() -> ProblemException.badRequest("invalid-status",
