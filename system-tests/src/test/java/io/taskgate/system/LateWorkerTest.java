@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,12 @@ class LateWorkerTest {
         }
         assertThat(ids).allSatisfy(id -> assertThat(api.task(id).get("status").asText()).isEqualTo("QUEUED"));
 
-        system.startWorker("late-worker");
+        // Off by default, the fault injector is no type the api knows, nor one this worker announces.
+        TaskgateClient.Answer beforeAnyWorker = api.post("/api/v1/tasks", "{\"type\":\"flaky\",\"input\":{}}");
+        assertThat(beforeAnyWorker.status()).isEqualTo(400);
+        assertThat(beforeAnyWorker.json().get("type").asText()).endsWith("/unknown-type");
+
+        system.startWorker("late-worker", Map.of("taskgate.worker.flaky.enabled", "false"));
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(ids)
                 .allSatisfy(id -> assertThat(api.task(id).get("status").asText()).isEqualTo("SUCCEEDED")));
@@ -46,5 +52,6 @@ class LateWorkerTest {
             assertThat(task.at("/result/message").asInt()).isEqualTo(i);
             assertThat(task.get("attempts").asInt()).isEqualTo(1);
         }
+        assertThat(api.post("/api/v1/tasks", "{\"type\":\"flaky\",\"input\":{}}").status()).isEqualTo(400);
     }
 }

@@ -47,7 +47,7 @@ public interface ApiConfig {
          * submitted before the first worker starts. Types that a running worker declares are
          * accepted too.
          */
-        @WithDefault("echo,flaky,llm.chat,http.verify")
+        @WithDefault("echo,llm.chat,http.verify")
         Set<String> knownTypes();
 
         /** Page size when a listing does not ask for one. */

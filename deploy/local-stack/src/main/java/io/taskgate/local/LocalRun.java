@@ -59,7 +59,7 @@ public final class LocalRun {
                   Admin token    in %6$s/admin-token
 
                 Try it:
-                  curl -si -X POST %1$s/api/v1/tasks -H 'Authorization: Bearer %8$s' \
+                  curl -si -X POST %1$s/api/v1/tasks -H 'Authorization: Bearer %8$s' \\
                     -H 'Content-Type: application/json' -d '{"type":"echo","input":{"message":"hello"}}'
                 %n""", api.baseUrl(), api.httpPort(), worker.baseUrl(), stack.postgres().jdbcUrl(),
                 stack.redis().url(), data, llm, demoKey, DEMO_TENANT);

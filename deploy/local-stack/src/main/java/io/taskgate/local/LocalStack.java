@@ -94,6 +94,8 @@ public final class LocalStack implements AutoCloseable {
     public ServiceProcess startWorker(String name, int port, Map<String, String> extraConfig) throws IOException {
         Map<String, String> config = new HashMap<>(commonConfig());
         config.put("mp.messaging.incoming.tasks.consumer", name);
+        // The fault injector: off in a packaged worker, on where people try things out and tests inject faults.
+        config.put("taskgate.worker.flaky.enabled", "true");
         if (llmBaseUrl != null) {
             config.put("taskgate.llm.base-url", llmBaseUrl);
         }

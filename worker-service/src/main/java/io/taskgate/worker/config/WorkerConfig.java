@@ -45,6 +45,18 @@ public interface WorkerConfig {
 
     Retention retention();
 
+    Flaky flaky();
+
+    interface Flaky {
+        /**
+         * Whether this worker runs the {@code flaky} fault injector. Off in a packaged worker, so
+         * that nobody's production can be made to fail on request; the local run and the tests
+         * turn it on.
+         */
+        @WithDefault("false")
+        boolean enabled();
+    }
+
     interface Policy {
         /** Attempts in all, the first included; 1 means never retry. */
         @WithDefault("3")

@@ -7,6 +7,7 @@ import io.taskgate.model.TaskError;
 import io.taskgate.worker.handler.TaskContext;
 import io.taskgate.worker.handler.TaskFailure;
 import io.taskgate.worker.handler.TaskHandler;
+import io.quarkus.arc.lookup.LookupIfProperty;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 
@@ -16,8 +17,12 @@ import java.time.Duration;
  *
  * <p>Input: {@code {"failAttempts": 0..1000, "retryable": true, "code": "FLAKY", "delayMs": 0..60000}}.
  * A task with a large {@code failAttempts} never succeeds: it is a poison task.
+ *
+ * <p>A fault injector has no place in production, so a worker runs it only with
+ * {@code taskgate.worker.flaky.enabled=true} (the local run and the tests set it).
  */
 @ApplicationScoped
+@LookupIfProperty(name = "taskgate.worker.flaky.enabled", stringValue = "true")
 public class FlakyHandler implements TaskHandler {
 
     @Override
