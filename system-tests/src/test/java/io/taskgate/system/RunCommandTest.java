@@ -101,7 +101,8 @@ class RunCommandTest {
     }
 
     private static void signal(String name, ProcessHandle process) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+        // The shell's own kill: nothing beyond bash, which the run command needs anyway.
+        Process kill = new ProcessBuilder("bash", "-c", "kill -" + name + " " + process.pid()).inheritIO().start();
         assertThat(kill.waitFor()).as("kill -%s %d", name, process.pid()).isZero();
     }
 

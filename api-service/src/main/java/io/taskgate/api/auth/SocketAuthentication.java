@@ -8,7 +8,6 @@ import io.taskgate.api.problem.ProblemException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,8 +48,6 @@ public class SocketAuthentication implements HttpUpgradeCheck {
         Uni<Caller> established;
         if (ticket != null && authenticator.enabled()) {
             established = tickets.redeem(ticket)
-                    .onFailure().transform(failure -> ProblemException.unavailable("tickets-unavailable",
-                            "tickets cannot be checked right now; try again", Duration.ofSeconds(5), failure))
                     .map(found -> found.orElseThrow(() -> ProblemException.unauthorized("ticket-invalid",
                             "the ticket is unknown, used or expired; get a new one", "Bearer")));
         } else {

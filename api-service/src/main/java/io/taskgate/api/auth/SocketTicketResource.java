@@ -1,12 +1,10 @@
 package io.taskgate.api.auth;
 
 import io.smallrye.mutiny.Uni;
-import io.taskgate.api.problem.ProblemException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.time.Duration;
 import java.time.Instant;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -39,8 +37,6 @@ public class SocketTicketResource {
     @APIResponse(responseCode = "201", description = "Issued")
     public Uni<RestResponse<IssuedTicket>> issue() {
         return tickets.issue(caller.get())
-                .onFailure().transform(failure -> ProblemException.unavailable("tickets-unavailable",
-                        "tickets cannot be issued right now; try again", Duration.ofSeconds(5), failure))
                 .map(ticket -> RestResponse.status(RestResponse.Status.CREATED, new IssuedTicket(ticket.ticket(),
                         ticket.expiresAt(), "/ws/tasks?ticket=" + ticket.ticket())));
     }

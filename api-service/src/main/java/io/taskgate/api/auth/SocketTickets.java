@@ -4,6 +4,7 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.value.ReactiveValueCommands;
 import io.quarkus.redis.datasource.value.SetArgs;
 import io.smallrye.mutiny.Uni;
+import io.taskgate.api.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -29,6 +30,7 @@ public class SocketTickets {
     private static final String KEY_PREFIX = "taskgate:ws-ticket:";
     private static final String PREFIX = "tgt_";
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
 
     public record Ticket(String ticket, Instant expiresAt) {
     }
@@ -45,6 +47,7 @@ public class SocketTickets {
         String ticket = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         Instant expiresAt = Instant.now().plus(LIFETIME);
         return values.set(KEY_PREFIX + ApiKeySecret.hash(ticket), encode(caller), new SetArgs().px(LIFETIME))
+                .onFailure().transform(SocketTickets::unavailable)
                 .replaceWith(new Ticket(ticket, expiresAt));
     }
 
@@ -53,8 +56,15 @@ public class SocketTickets {
         if (ticket == null || !ticket.startsWith(PREFIX) || ticket.length() > 64) {
             return Uni.createFrom().item(Optional.empty());
         }
-        return values.getdel(KEY_PREFIX + ApiKeySecret.hash(ticket)).map(stored -> Optional.ofNullable(stored)
-                .flatMap(SocketTickets::decode));
+        return values.getdel(KEY_PREFIX + ApiKeySecret.hash(ticket))
+                .onFailure().transform(SocketTickets::unavailable)
+                .map(stored -> Optional.ofNullable(stored).flatMap(SocketTickets::decode));
+    }
+
+    /** Redis away: the caller is told to come back, as for any other store that is down. */
+    private static Throwable unavailable(Throwable failure) {
+        return ProblemException.unavailable("tickets-unavailable",
+                "WebSocket tickets cannot be issued or checked right now; try again", RETRY_AFTER, failure);
     }
 
     private static String encode(Caller caller) {

@@ -37,6 +37,9 @@ public final class BackgroundLoop {
 
     /** A round that reached its dependency, whatever it found to do. */
     public void succeeded() {
+        if (!state.isFailing()) {
+            return;
+        }
         state.succeeded(clock.instant()).ifPresent(outage -> log.infof(
                 "%s works again after %d failed round(s) over %.1f s (first: %s)",
                 name, outage.failures(), outage.lasted().toMillis() / 1000.0, outage.firstFailure()));

@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * Whether a background loop can currently reach what it works on, as two states: working and
  * failing. Only the moves between them are worth telling an operator about; the failures in
- * between are counted, not logged. Safe for loops that report from several threads.
+ * between are counted, not logged. Safe for loops that report from several threads; a success
+ * while working (every event published, every stream read) takes no lock.
  */
 final class OutageState {
 
@@ -15,7 +16,7 @@ final class OutageState {
     record Outage(long failures, Duration lasted, String firstFailure) {
     }
 
-    private boolean failing;
+    private volatile boolean failing;
     private long failures;
     private Instant since;
     private String firstFailure;
@@ -33,7 +34,11 @@ final class OutageState {
     }
 
     /** Records one success; the outage it ends, if the loop was failing until now. */
-    synchronized Optional<Outage> succeeded(Instant now) {
+    Optional<Outage> succeeded(Instant now) {
+        return failing ? endOutage(now) : Optional.empty();
+    }
+
+    private synchronized Optional<Outage> endOutage(Instant now) {
         if (!failing) {
             return Optional.empty();
         }
@@ -45,7 +50,7 @@ final class OutageState {
         return Optional.of(ended);
     }
 
-    synchronized boolean isFailing() {
+    boolean isFailing() {
         return failing;
     }
 }
