@@ -16,11 +16,14 @@ class RedisOutageTest {
 
     private static RunningSystem system;
     private static TaskgateClient api;
+    /** Configured to refuse what it cannot count, where the default lets it in. */
+    private static TaskgateClient strictApi;
 
     @BeforeAll
     static void start() {
         system = RunningSystem.start("redis-outage");
         api = system.startApi("api-1");
+        strictApi = system.startApi("api-strict", Map.of("taskgate.api.limits.when-redis-fails", "refuse"));
         system.startWorker("worker-1", RunningSystem.fastRecovery(Map.of("taskgate.worker.concurrency", "8")));
     }
 
@@ -42,8 +45,18 @@ class RedisOutageTest {
             assertThat(answer.retryAfter()).isEqualTo("5");
             assertThat(answer.json().get("type").asText()).endsWith("/queue-unavailable");
         }
+        // Rate limits cannot be counted: by default reads go on without them, uncounted...
+        TaskgateClient.Answer read = api.get("/api/v1/tasks/" + accepted.get(0));
+        assertThat(read.status()).isEqualTo(200);
+        assertThat(read.header("RateLimit")).isNull();
+        // ...and where the operator chose so, they are refused with a time to come back.
+        TaskgateClient.Answer strictRead = strictApi.get("/api/v1/tasks/" + accepted.get(0));
+        assertThat(strictRead.status()).isEqualTo(503);
+        assertThat(strictRead.json().get("type").asText()).endsWith("/rate-limit-unavailable");
+        assertThat(strictRead.retryAfter()).isEqualTo("1");
         Thread.sleep(2000);
         system.stack().redis().restart();
+        assertThat(api.get("/api/v1/tasks/" + accepted.get(0)).header("RateLimit")).isNotNull();
         accepted.addAll(submitEchoes(10, 0));
 
         awaitAllFinal(accepted);

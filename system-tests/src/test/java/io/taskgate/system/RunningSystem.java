@@ -40,8 +40,13 @@ final class RunningSystem implements AutoCloseable {
 
     /** Starts an api-service; the client calls it as the {@code default} tenant, with the roles to submit and read. */
     TaskgateClient startApi(String name) {
+        return startApi(name, Map.of());
+    }
+
+    /** Starts an api-service with settings of its own on top of the stack's. */
+    TaskgateClient startApi(String name, Map<String, String> config) {
         try {
-            ServiceProcess api = stack.startApi(name, 0, Map.of());
+            ServiceProcess api = stack.startApi(name, 0, config);
             if (defaultKey == null) {
                 defaultKey = stack.issueApiKey(api, "default", "system tests", "submit", "read");
             }

@@ -97,7 +97,7 @@ final class TaskgateClient {
                     HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
                     response.headers().firstValue("Location").orElse(null),
-                    response.headers().firstValue("Retry-After").orElse(null), response.body());
+                    response.headers().firstValue("Retry-After").orElse(null), response.body(), response.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -106,7 +106,12 @@ final class TaskgateClient {
         }
     }
 
-    record Answer(int status, String contentType, String location, String retryAfter, String body) {
+    record Answer(int status, String contentType, String location, String retryAfter, String body,
+            java.net.http.HttpHeaders headers) {
+        String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
         JsonNode json() {
             try {
                 return JSON.readTree(body);

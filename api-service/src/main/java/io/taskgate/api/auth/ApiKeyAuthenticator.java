@@ -32,7 +32,7 @@ public class ApiKeyAuthenticator {
     private static final int MAX_CACHED = 10_000;
     /** With authentication off, every request acts for the default tenant with every role. */
     private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
-    private static final Caller ANYONE = new Caller(Tenants.DEFAULT, EnumSet.allOf(Role.class), new UUID(0, 0));
+    private static final Caller ANYONE = new Caller(Tenants.DEFAULT, EnumSet.allOf(Role.class), "anyone");
 
     private record Lookup(Optional<StoredApiKey> key, Instant at) {
     }

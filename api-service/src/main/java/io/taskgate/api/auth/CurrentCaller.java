@@ -12,6 +12,11 @@ public class CurrentCaller {
         this.caller = caller;
     }
 
+    /** The caller, if this request has been authenticated. */
+    public java.util.Optional<Caller> find() {
+        return java.util.Optional.ofNullable(caller);
+    }
+
     /** The caller; fails loudly if a method forgot its {@link RequiresRole}, rather than guessing a tenant. */
     public Caller get() {
         if (caller == null) {

@@ -69,16 +69,16 @@ public class SocketTickets {
 
     private static String encode(Caller caller) {
         String roles = caller.roles().stream().map(Role::wireName).sorted().collect(Collectors.joining(","));
-        return caller.tenantId() + "|" + roles + "|" + caller.keyId();
+        return caller.tenantId() + "|" + roles + "|" + caller.principal();
     }
 
     private static Optional<Caller> decode(String stored) {
-        String[] parts = stored.split("\\|", -1);
+        String[] parts = stored.split("\\|", 3);
         if (parts.length != 3) {
             return Optional.empty();
         }
         Set<Role> roles = EnumSet.noneOf(Role.class);
         Arrays.stream(parts[1].split(",")).map(Role::fromWire).flatMap(Optional::stream).forEach(roles::add);
-        return Optional.of(new Caller(parts[0], roles, UUID.fromString(parts[2])));
+        return Optional.of(new Caller(parts[0], roles, parts[2]));
     }
 }

@@ -9,7 +9,7 @@ public record StoredApiKey(UUID id, String tenantId, String name, Set<Role> role
         OffsetDateTime lastUsedAt, OffsetDateTime expiresAt, OffsetDateTime revokedAt) {
 
     public Caller caller() {
-        return new Caller(tenantId, roles, id);
+        return new Caller(tenantId, roles, "key:" + id);
     }
 
     public boolean usableAt(OffsetDateTime now) {

@@ -3,6 +3,7 @@ package io.taskgate.api.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -19,6 +20,110 @@ public interface ApiConfig {
     Admin admin();
 
     Auth auth();
+
+    Limits limits();
+
+    Admission admission();
+
+    /**
+     * Request rates, counted in Redis so that every api instance enforces the same budget. Each
+     * budget is a quota per {@link #window()}, refilled evenly (a request's cost returns after
+     * window/quota): a key may burst to its whole quota, then goes at the quota's pace. Zero
+     * turns a budget off.
+     */
+    interface Limits {
+        @WithDefault("true")
+        boolean enabled();
+
+        @WithDefault("1s")
+        Duration window();
+
+        /** Submits and cancels one key may make per window. */
+        @WithDefault("500")
+        int submitPerKey();
+
+        /** Submits and cancels all of a tenant's keys together may make per window. */
+        @WithDefault("1000")
+        int submitPerTenant();
+
+        /** Reads (get, list, tickets, health) one key may make per window. */
+        @WithDefault("2000")
+        int readPerKey();
+
+        /** Reads all of a tenant's keys together may make per window. */
+        @WithDefault("5000")
+        int readPerTenant();
+
+        /** Budgets of particular tenants, overriding the defaults above. */
+        Map<String, TenantLimits> tenants();
+
+        /**
+         * What a request gets when Redis cannot count it: {@code allow} (the default) keeps the
+         * service answering on the local bounds alone; {@code refuse} answers 503 instead.
+         */
+        @WithDefault("allow")
+        WhenUncounted whenRedisFails();
+
+        /** How long a request waits for its count before the rule above applies. */
+        @WithDefault("250ms")
+        Duration redisTimeout();
+
+        /** After a failed count, how long Redis is left alone before it is asked again. */
+        @WithDefault("1s")
+        Duration redisRetryAfter();
+    }
+
+    enum WhenUncounted {
+        ALLOW, REFUSE
+    }
+
+    /** One tenant's own budgets; whatever is left out keeps the default. */
+    interface TenantLimits {
+        Optional<Integer> submitPerKey();
+
+        Optional<Integer> submitPerTenant();
+
+        Optional<Integer> readPerKey();
+
+        Optional<Integer> readPerTenant();
+
+        /** This tenant's quota of unfinished tasks, overriding {@link Admission#maxUnfinishedPerTenant()}. */
+        Optional<Integer> maxUnfinished();
+    }
+
+    /** How much accepted work may wait, so the queue never grows without bound. */
+    interface Admission {
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Unfinished (queued, running or waiting to retry) tasks one tenant may have; more is a 429. */
+        @WithDefault("100000")
+        int maxUnfinishedPerTenant();
+
+        /**
+         * How old a tenant's unfinished count may be before it is read again; in between, each
+         * instance adds its own submits to it. Several instances may together overshoot the
+         * quota by what they accept in this time.
+         */
+        @WithDefault("1s")
+        Duration quotaRefresh();
+
+        /** Entries the task stream may hold (waiting, running and not yet trimmed); past it submits get 503. */
+        @WithDefault("200000")
+        long maxBacklog();
+
+        /** How long the oldest task not yet taken by a worker may have waited; past it submits get 503. */
+        @WithDefault("10m")
+        Duration maxWait();
+
+        /** How often the backlog is measured. */
+        @WithDefault("1s")
+        Duration sampleEvery();
+
+        /** The longest Retry-After a backlog refusal gives, however slowly the backlog drains. */
+        @WithDefault("60s")
+        Duration maxRetryAfter();
+    }
 
     interface Auth {
         /**

@@ -70,6 +70,12 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(Problem.of(slug, "Unprocessable content", 422, detail, false));
     }
 
+    /** Refused for how much this caller asks, not for what: it may come back after {@code retryAfter}. */
+    public static ProblemException tooManyRequests(String slug, String detail, Duration retryAfter,
+            Map<String, String> headers) {
+        return new ProblemException(Problem.of(slug, "Too many requests", 429, detail, true), retryAfter, null, headers);
+    }
+
     public static ProblemException unavailable(String slug, String detail, Duration retryAfter, Throwable cause) {
         return new ProblemException(Problem.of(slug, "Service unavailable", 503, detail, true), retryAfter, cause);
     }

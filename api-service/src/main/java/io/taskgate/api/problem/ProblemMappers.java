@@ -35,7 +35,7 @@ public class ProblemMappers {
     public RestResponse<Problem> mapProblem(ProblemException e) {
         RestResponse.ResponseBuilder<Problem> answer = answer(e.problem());
         if (e.retryAfter() != null) {
-            answer.header("Retry-After", Math.max(1, e.retryAfter().toSeconds()));
+            answer.header("Retry-After", RetryAfter.seconds(e.retryAfter()));
         }
         e.headers().forEach(answer::header);
         if (e.problem().status() >= 500) {

@@ -9,6 +9,8 @@ import io.taskgate.api.config.ApiConfig;
 import io.taskgate.api.idempotency.IdempotencyKey;
 import io.taskgate.api.idempotency.IdempotencyKeys;
 import io.taskgate.api.idempotency.RequestFingerprint;
+import io.taskgate.api.limits.BacklogMonitor;
+import io.taskgate.api.limits.UnfinishedQuota;
 import io.taskgate.api.problem.ProblemException;
 import io.taskgate.model.TaskIds;
 import io.taskgate.model.TaskRecord;
@@ -47,10 +49,12 @@ public class TaskSubmitter {
     private final ApiConfig config;
     private final ObjectMapper json;
     private final MeterRegistry meters;
+    private final UnfinishedQuota quota;
+    private final BacklogMonitor backlog;
     private final Clock clock = Clock.systemUTC();
 
     public TaskSubmitter(TaskRepository tasks, TaskQueue queue, TaskTypeCatalog types, IdempotencyKeys keys,
-            ApiConfig config, ObjectMapper json, MeterRegistry meters) {
+            ApiConfig config, ObjectMapper json, MeterRegistry meters, UnfinishedQuota quota, BacklogMonitor backlog) {
         this.tasks = tasks;
         this.queue = queue;
         this.types = types;
@@ -58,12 +62,16 @@ public class TaskSubmitter {
         this.config = config;
         this.json = json;
         this.meters = meters;
+        this.quota = quota;
+        this.backlog = backlog;
     }
 
     public Uni<Submission> submit(String tenantId, SubmitTaskRequest request, Optional<IdempotencyKey> key) {
         String type = checkedType(request);
         JsonNode input = checkedInput(request.input());
-        return requireKnown(type).chain(() -> key.isPresent()
+        // The cheap local checks first: a full backlog refuses without a database round trip.
+        backlog.admit();
+        return requireKnown(type).chain(() -> quota.admit(tenantId)).chain(() -> key.isPresent()
                 ? submitOnce(new KeyedRequest(tenantId, type, input, key.get(), RequestFingerprint.of(type, input)), true)
                 : accept(newTask(tenantId, type, input), NOTHING_MORE).map(Submission::created));
     }
@@ -80,7 +88,11 @@ public class TaskSubmitter {
     private Uni<TaskView> accept(TaskRecord task, Supplier<Uni<Void>> inSameTransaction) {
         return store(task, inSameTransaction)
                 .call(this::enqueue)
-                .invoke(stored -> meters.counter("taskgate.tasks.submitted", "type", stored.type).increment())
+                .invoke(stored -> {
+                    meters.counter("taskgate.tasks.submitted", "type", stored.type).increment();
+                    quota.accepted(stored.tenantId);
+                    backlog.accepted();
+                })
                 .map(stored -> TaskViews.of(stored, json));
     }
 

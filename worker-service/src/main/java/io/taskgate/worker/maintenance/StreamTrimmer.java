@@ -5,6 +5,7 @@ import io.quarkus.redis.datasource.stream.XTrimArgs;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.taskgate.model.RedisNames;
+import io.taskgate.model.RedisReplies;
 import io.taskgate.worker.loops.BackgroundLoop;
 import io.taskgate.worker.loops.BackgroundLoops;
 import io.vertx.mutiny.redis.client.Response;
@@ -59,8 +60,8 @@ public class StreamTrimmer {
         String lowest = null;
         java.util.List<Uni<String>> pendingLows = new java.util.ArrayList<>();
         for (Response group : groups) {
-            String name = field(group, "name");
-            String lastDelivered = field(group, "last-delivered-id");
+            String name = RedisReplies.field(group, "name");
+            String lastDelivered = RedisReplies.field(group, "last-delivered-id");
             if (name == null || lastDelivered == null) {
                 return Uni.createFrom().nullItem();
             }
@@ -71,20 +72,5 @@ public class StreamTrimmer {
         String lowestDelivered = lowest;
         return Uni.join().all(pendingLows).andFailFast()
                 .map(lows -> lows.stream().reduce(lowestDelivered, StreamIds::lower));
-    }
-
-    /** Reads a field of an XINFO reply, whether Redis answered with a map (RESP3) or a flat list (RESP2). */
-    private static String field(Response group, String name) {
-        if (group.getKeys() != null && !group.getKeys().isEmpty()) {
-            Response value = group.get(name);
-            return value == null ? null : value.toString();
-        }
-        for (int i = 0; i + 1 < group.size(); i += 2) {
-            if (name.equals(group.get(i).toString())) {
-                Response value = group.get(i + 1);
-                return value == null ? null : value.toString();
-            }
-        }
-        return null;
     }
 }

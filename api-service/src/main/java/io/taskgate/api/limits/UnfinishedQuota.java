@@ -1,0 +1,126 @@
+package io.taskgate.api.limits;
+
+import io.smallrye.mutiny.Uni;
+import io.taskgate.api.config.ApiConfig;
+import io.taskgate.api.problem.ProblemException;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Each tenant's quota of unfinished (queued or running) tasks. The count comes from PostgreSQL
+ * at most once per refresh interval per tenant and instance; in between, the instance adds the
+ * tasks it has accepted itself, so one instance never overshoots, and several overshoot by no
+ * more than they accept together within one interval.
+ */
+@ApplicationScoped
+public class UnfinishedQuota {
+
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+
+    private final Pool pool;
+    private final ApiConfig config;
+    private final Map<String, Count> counts = new ConcurrentHashMap<>();
+
+    public UnfinishedQuota(Pool pool, ApiConfig config) {
+        this.pool = pool;
+        this.config = config;
+    }
+
+    /** Fails with 429 when the tenant already has its quota of unfinished tasks. */
+    public Uni<Void> admit(String tenantId) {
+        if (!config.admission().enabled()) {
+            return Uni.createFrom().voidItem();
+        }
+        int quota = quotaOf(tenantId);
+        Count count = counts.computeIfAbsent(tenantId, tenant -> new Count());
+        return count.current(() -> unfinishedIn(tenantId), config.admission().quotaRefresh())
+                .invoke(unfinished -> {
+                    if (unfinished >= quota) {
+                        throw ProblemException.tooManyRequests("unfinished-quota-reached", "this tenant already has "
+                                + unfinished + " unfinished tasks, its quota is " + quota
+                                + "; submit more once some have finished", RETRY_AFTER, Map.of());
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    /** Counts a task this instance has just accepted, until the next read of the real figure. */
+    public void accepted(String tenantId) {
+        Count count = counts.get(tenantId);
+        if (count != null) {
+            count.acceptedSinceRead.incrementAndGet();
+        }
+    }
+
+    private int quotaOf(String tenantId) {
+        return Optional.ofNullable(config.limits().tenants().get(tenantId))
+                .flatMap(ApiConfig.TenantLimits::maxUnfinished)
+                .orElse(config.admission().maxUnfinishedPerTenant());
+    }
+
+    private Uni<Long> unfinishedIn(String tenantId) {
+        return pool.preparedQuery("SELECT count(*) FROM tasks WHERE tenant_id = $1 AND status IN ('QUEUED', 'RUNNING')")
+                .execute(Tuple.of(tenantId))
+                .map(rows -> rows.iterator().next().getLong(0))
+                .onFailure().transform(failure -> ProblemException.unavailable("store-unavailable",
+                        "the task store is unavailable; nothing was accepted, try again", RETRY_AFTER, failure));
+    }
+
+    /** One tenant's last read figure, when it was read, and what was accepted here since. */
+    private static final class Count {
+        private final AtomicInteger acceptedSinceRead = new AtomicInteger();
+        private volatile long readFigure;
+        private volatile long readAt = Long.MIN_VALUE;
+        /** The read under way, shared by every request that arrives while it runs. */
+        private Uni<Long> reading;
+
+        Uni<Long> current(java.util.function.Supplier<Uni<Long>> read, Duration freshFor) {
+            long now = System.nanoTime();
+            if (readAt != Long.MIN_VALUE && now - readAt < freshFor.toNanos()) {
+                return Uni.createFrom().item(readFigure + acceptedSinceRead.get());
+            }
+            return onCallersContext(shared(read)).map(figure -> figure + acceptedSinceRead.get());
+        }
+
+        /**
+         * The shared read completes on the context of the request that started it. Each request
+         * must go on on its own context, where its database session lives, or two requests
+         * would end up in one transaction.
+         */
+        private static Uni<Long> onCallersContext(Uni<Long> shared) {
+            io.vertx.core.Context caller = io.vertx.core.Vertx.currentContext();
+            if (caller == null) {
+                return shared;
+            }
+            return shared.emitOn(command -> caller.runOnContext(ignored -> command.run()));
+        }
+
+        private synchronized Uni<Long> shared(java.util.function.Supplier<Uni<Long>> read) {
+            if (reading == null) {
+                long startedAt = System.nanoTime();
+                reading = read.get()
+                        .invoke(figure -> {
+                            // Submits accepted while the count ran may or may not be in it; keeping them
+                            // counted errs towards refusing, never towards overshooting.
+                            readFigure = figure;
+                            readAt = startedAt;
+                        })
+                        .eventually(this::readDone)
+                        .memoize().indefinitely();
+            }
+            return reading;
+        }
+
+        private synchronized void readDone() {
+            reading = null;
+            // Accepted before the read started are in its figure now.
+            acceptedSinceRead.set(0);
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package io.taskgate.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The limits at the front door, on real processes: a rate budget shared by two api instances,
+ * a tenant's quota of unfinished tasks, and the ceiling on the whole backlog. Each refusal is
+ * its own answer with a Retry-After, and every task that was accepted is run.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FrontDoorLimitsTest {
+
+    /** The rate-limited tenant's budget: 20 submits per 10 s, so one more every 500 ms after the burst. */
+    private static final int QUOTA = 20;
+    private static final Duration WINDOW = Duration.ofSeconds(10);
+    private static final int UNFINISHED_QUOTA = 5;
+    private static final int MAX_BACKLOG = 50;
+    private static final Pattern RATE_LIMIT = Pattern.compile("\"submit-per-key\";r=(\\d+);t=(\\d+)");
+
+    private static RunningSystem system;
+    private static TaskgateClient first;
+    private static TaskgateClient second;
+    private static TaskgateClient ceilinged;
+
+    @BeforeAll
+    static void start() {
+        system = RunningSystem.start("front-door-limits");
+        Map<String, String> limits = Map.of(
+                "taskgate.api.limits.window", WINDOW.toSeconds() + "s",
+                "taskgate.api.limits.tenants.metered.submit-per-key", Integer.toString(QUOTA),
+                "taskgate.api.limits.tenants.bounded.max-unfinished", Integer.toString(UNFINISHED_QUOTA),
+                "taskgate.api.admission.quota-refresh", "200ms");
+        first = system.startApi("api-1", limits);
+        second = system.startApi("api-2", limits);
+        ceilinged = system.startApi("api-ceiling", Map.of("taskgate.api.admission.max-backlog",
+                Integer.toString(MAX_BACKLOG), "taskgate.api.admission.sample-every", "200ms"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (system != null) {
+            system.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void oneKeysBudgetHoldsAcrossTwoInstances() throws InterruptedException {
+        String key = system.issueKey(first, "metered", "submit", "read");
+        List<TaskgateClient> instances = List.of(first.withKey(key), second.withKey(key));
+        List<String> accepted = new ArrayList<>();
+        List<TaskgateClient.Answer> refused = new ArrayList<>();
+        long started = System.nanoTime();
+        for (int i = 0; i < 80; i++) {
+            TaskgateClient.Answer answer = instances.get(i % 2).post("/api/v1/tasks", "{\"type\":\"echo\",\"input\":{}}");
+            if (answer.status() == 202) {
+                accepted.add(answer.json().get("id").asText());
+                Matcher remaining = RATE_LIMIT.matcher(answer.header("RateLimit"));
+                assertThat(remaining.find()).as("RateLimit header %s", answer.header("RateLimit")).isTrue();
+                assertThat(answer.header("RateLimit-Policy")).contains("\"submit-per-key\";q=" + QUOTA + ";w=10");
+            } else {
+                refused.add(answer);
+            }
+        }
+        double elapsedSeconds = (System.nanoTime() - started) / 1e9;
+
+        // A burst of the whole quota, then one more per window/quota (500 ms) for as long as the loop ran.
+        long refilled = (long) Math.ceil(elapsedSeconds * QUOTA / WINDOW.toSeconds());
+        assertThat(accepted.size()).isBetween(QUOTA, (int) (QUOTA + refilled + 1));
+        assertThat(refused).isNotEmpty().allSatisfy(answer -> {
+            assertThat(answer.status()).isEqualTo(429);
+            assertThat(answer.contentType()).startsWith("application/problem+json");
+            assertThat(answer.json().get("type").asText()).endsWith("/rate-limited");
+            assertThat(answer.json().get("retryable").asBoolean()).isTrue();
+            // The next request fits 500 ms after the last accepted one: rounded up, one second.
+            assertThat(answer.retryAfter()).isEqualTo("1");
+            assertThat(answer.header("RateLimit")).contains("\"submit-per-key\";r=0");
+        });
+
+        TaskgateClient.Answer refusedNow;
+        do {
+            refusedNow = instances.get(0).post("/api/v1/tasks", "{\"type\":\"echo\",\"input\":{}}");
+        } while (refusedNow.status() == 202);
+        Thread.sleep(Long.parseLong(refusedNow.retryAfter()) * 1000);
+        TaskgateClient.Answer afterWaiting = instances.get(1).post("/api/v1/tasks", "{\"type\":\"echo\",\"input\":{}}");
+        assertThat(afterWaiting.status()).as("after waiting Retry-After, on the other instance").isEqualTo(202);
+
+        // Reads have their own budget: spending the submit budget costs none of it.
+        assertThat(instances.get(0).get("/api/v1/tasks?limit=1").status()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(2)
+    void aTenantsUnfinishedQuotaRefusesMoreUntilSomeFinish() {
+        TaskgateClient bounded = first.withKey(system.issueKey(first, "bounded", "submit", "read"));
+        List<String> accepted = new ArrayList<>();
+        List<TaskgateClient.Answer> refused = new ArrayList<>();
+        for (int i = 0; i < UNFINISHED_QUOTA + 4; i++) {
+            TaskgateClient.Answer answer = bounded.post("/api/v1/tasks", "{\"type\":\"echo\",\"input\":{}}");
+            if (answer.status() == 202) {
+                accepted.add(answer.json().get("id").asText());
+            } else {
+                refused.add(answer);
+            }
+        }
+        assertThat(accepted).hasSize(UNFINISHED_QUOTA);
+        assertThat(refused).hasSize(4).allSatisfy(answer -> {
+            assertThat(answer.status()).isEqualTo(429);
+            assertThat(answer.json().get("type").asText()).endsWith("/unfinished-quota-reached");
+            assertThat(answer.retryAfter()).isNotNull();
+        });
+        // Another tenant is not held back by this one's quota.
+        assertThat(first.post("/api/v1/tasks", "{\"type\":\"echo\",\"input\":{}}").status()).isEqualTo(202);
+    }
+
+    @Test
+    @Order(3)
+    void theBacklogCeilingRefusesWithRetryAfterAndAcceptedWorkStillRuns() {
+        List<String> accepted = new ArrayList<>();
+        List<TaskgateClient.Answer> refused = new ArrayList<>();
+        // The stream already holds what the tests above accepted; no worker has run yet.
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            TaskgateClient.Answer answer = ceilinged.post("/api/v1/tasks", "{\"type\":\"echo\",\"input\":{}}");
+            if (answer.status() == 202) {
+                accepted.add(answer.json().get("id").asText());
+                return false;
+            }
+            refused.add(answer);
+            return true;
+        });
+        assertThat(accepted).as("accepted before the ceiling").isNotEmpty();
+        long queued = system.redis().length("taskgate:tasks");
+        assertThat(queued).as("stream length when refused").isBetween((long) MAX_BACKLOG, MAX_BACKLOG + 2L);
+        TaskgateClient.Answer answer = refused.get(0);
+        assertThat(answer.status()).isEqualTo(503);
+        assertThat(answer.json().get("type").asText()).endsWith("/backlog-full");
+        assertThat(answer.json().get("retryable").asBoolean()).isTrue();
+        // No worker drains the stream: the longest wait the api gives.
+        assertThat(answer.retryAfter()).isEqualTo("60");
+
+        system.startWorker("worker-1");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(accepted).allSatisfy(id ->
+                assertThat(ceilinged.task(id).get("status").asText()).isEqualTo("SUCCEEDED")));
+
+        // Once drained, the quota-bound tenant and the ceilinged instance accept work again.
+        TaskgateClient bounded = first.withKey(system.issueKey(first, "bounded", "submit", "read"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(bounded.post("/api/v1/tasks", "{\"type\":\"echo\",\"input\":{}}").status()).isEqualTo(202);
+            assertThat(ceilinged.post("/api/v1/tasks", "{\"type\":\"echo\",\"input\":{}}").status()).isEqualTo(202);
+        });
+    }
+}
