@@ -22,19 +22,39 @@ final class SocketClient implements WebSocket.Listener, AutoCloseable {
     private final StringBuilder partial = new StringBuilder();
     private final WebSocket socket;
     private volatile boolean closedByServer;
+    private volatile int closeCode = -1;
+    private volatile Throwable error;
 
-    private SocketClient(URI uri, String apiKey) {
+    private SocketClient(URI uri, String apiKey, String origin) {
         WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder()
                 .connectTimeout(Duration.ofSeconds(5));
         if (apiKey != null) {
             builder.header("Authorization", "Bearer " + apiKey);
+        }
+        if (origin != null) {
+            builder.header("Origin", origin);
         }
         this.socket = builder.buildAsync(uri, this).join();
     }
 
     /** Opens a socket, sending {@code apiKey} on the upgrade (none when null). */
     static SocketClient connect(URI uri, String apiKey) {
-        return new SocketClient(uri, apiKey);
+        return new SocketClient(uri, apiKey, null);
+    }
+
+    /** Opens a socket as a page from {@code origin} would. */
+    static SocketClient connect(URI uri, String apiKey, String origin) {
+        return new SocketClient(uri, apiKey, origin);
+    }
+
+    /** The code of the server's close frame; -1 while open, or when the connection was dropped without one. */
+    int closeCode() {
+        return closeCode;
+    }
+
+    /** Set when the connection failed without a close frame: what a client sees as 1006. */
+    Throwable error() {
+        return error;
     }
 
     void send(String frame) {
@@ -101,8 +121,14 @@ final class SocketClient implements WebSocket.Listener, AutoCloseable {
 
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closeCode = statusCode;
         closedByServer = true;
         return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable failure) {
+        error = failure;
     }
 
     @Override

@@ -1,28 +1,20 @@
 package io.taskgate.api.auth;
 
-import io.quarkus.websockets.next.HttpUpgradeCheck;
-import io.quarkus.websockets.next.UserData;
-import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import io.taskgate.api.problem.ProblemException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * Authenticates the WebSocket upgrade: the same credential headers as the REST calls, or a
- * single-use {@code ?ticket=} from {@link SocketTickets} for browsers; the {@code read} role
- * required. A refused upgrade is an HTTP answer (401 or 403, 503 when the
- * credential cannot be checked), never an opened socket; an accepted one carries its
- * {@link Caller} into the connection.
+ * Who is opening a WebSocket: the same credential headers as the REST calls, or a single-use
+ * {@code ?ticket=} from {@link SocketTickets} for browsers, which cannot set headers on a
+ * WebSocket. The {@code read} role is required. Fails with the same problems as a REST call
+ * (401, 403, or 503 when the credential cannot be checked).
  */
 @ApplicationScoped
-public class SocketAuthentication implements HttpUpgradeCheck {
-
-    private static final UserData.TypedKey<Caller> CALLER = new UserData.TypedKey<>("taskgate.caller");
+public class SocketAuthentication {
 
     private final ApiKeyAuthenticator authenticator;
     private final SocketTickets tickets;
@@ -32,18 +24,7 @@ public class SocketAuthentication implements HttpUpgradeCheck {
         this.tickets = tickets;
     }
 
-    /** The caller a connection was opened for. */
-    public static Caller callerOf(WebSocketConnection connection) {
-        Caller caller = connection.userData().get(CALLER);
-        if (caller == null) {
-            throw new IllegalStateException("connection " + connection.id() + " was opened without a caller");
-        }
-        return caller;
-    }
-
-    @Override
-    public Uni<CheckResult> perform(HttpUpgradeContext context) {
-        HttpServerRequest request = context.httpRequest();
+    public Uni<Caller> authenticate(HttpServerRequest request) {
         String ticket = request.getParam("ticket");
         Uni<Caller> established;
         if (ticket != null && authenticator.enabled()) {
@@ -55,26 +36,10 @@ public class SocketAuthentication implements HttpUpgradeCheck {
                     Optional.ofNullable(request.getHeader(HttpHeaders.AUTHORIZATION)),
                     Optional.ofNullable(request.getHeader(PresentedCredential.API_KEY_HEADER))));
         }
-        return established
-                .map(caller -> {
-                    if (!caller.may(Role.READ)) {
-                        return CheckResult.rejectUpgradeSync(403);
-                    }
-                    context.userData().put(CALLER, caller);
-                    return CheckResult.permitUpgradeSync();
-                })
-                .onFailure(ProblemException.class).recoverWithItem(failure -> refusal((ProblemException) failure));
-    }
-
-    private static CheckResult refusal(ProblemException problem) {
-        int status = problem.problem().status();
-        if (status == 401) {
-            return CheckResult.rejectUpgradeSync(401, Map.of("WWW-Authenticate", List.of("Bearer")));
-        }
-        if (problem.retryAfter() != null) {
-            return CheckResult.rejectUpgradeSync(status,
-                    Map.of("Retry-After", List.of(String.valueOf(Math.max(1, problem.retryAfter().toSeconds())))));
-        }
-        return CheckResult.rejectUpgradeSync(status);
+        return established.invoke(caller -> {
+            if (!caller.may(Role.READ)) {
+                throw ProblemException.forbidden("role-required", "this credential lacks the 'read' role");
+            }
+        });
     }
 }

@@ -168,6 +168,36 @@ public interface ApiConfig {
         /** Most task ids a single WebSocket connection may follow at once. */
         @WithDefault("1000")
         int maxSubscriptionsPerConnection();
+
+        /** Most task ids one subscribe frame may name. */
+        @WithDefault("100")
+        int maxIdsPerFrame();
+
+        /** Connections one tenant may hold on one instance; more are refused at the upgrade with 429. */
+        @WithDefault("1000")
+        int maxConnectionsPerTenant();
+
+        /** Connections one instance holds at most; more are refused at the upgrade with 503. */
+        @WithDefault("10000")
+        int maxConnectionsPerInstance();
+
+        /**
+         * A connection that sends nothing — not even the pong every client owes the server's
+         * ping ({@code quarkus.websockets-next.server.auto-ping-interval}) — for this long is closed.
+         */
+        @WithDefault("90s")
+        Duration idleTimeout();
+
+        /** Messages that may wait unwritten on one connection before it is closed with 1013. */
+        @WithDefault("10000")
+        int maxQueuedMessages();
+
+        /**
+         * Origins (scheme://host[:port]) whose pages may open a socket. Empty, any page may: the
+         * socket is opened with a key or a ticket, never a cookie, so a foreign page has nothing
+         * to borrow; set it to stop other sites' pages using tickets they were handed.
+         */
+        Optional<Set<String>> allowedOrigins();
     }
 
     interface Idempotency {

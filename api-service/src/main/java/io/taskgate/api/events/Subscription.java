@@ -105,8 +105,6 @@ final class Subscription {
      * the lock above fixes that order.
      */
     private void send(TaskEvent event, EventEncoder encoder) {
-        connection.sendText(encoder.encode(event)).subscribe().with(
-                ignored -> { },
-                failure -> LOG.debugf("could not push to connection %s: %s", connection.id(), failure.getMessage()));
+        SocketConnections.outbox(connection).send(encoder.encode(event));
     }
 }

@@ -1,5 +1,7 @@
 package io.taskgate.api.events;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.taskgate.model.RedisNames;
@@ -22,9 +24,11 @@ public class SystemTopic {
 
     private final Map<String, WebSocketConnection> subscribers = new ConcurrentHashMap<>();
     private final RedisChannelListener channels;
+    private final ObjectMapper json;
 
-    public SystemTopic(RedisChannelListener channels) {
+    public SystemTopic(RedisChannelListener channels, ObjectMapper json) {
         this.channels = channels;
+        this.json = json;
     }
 
     void start(@Observes StartupEvent startup) {
@@ -39,9 +43,27 @@ public class SystemTopic {
         subscribers.remove(connectionId);
     }
 
+    /**
+     * Fleet events (a breaker of a shared upstream) go to every subscriber; an event that names
+     * a tenant goes to that tenant's connections only.
+     */
     private void broadcast(String message) {
-        subscribers.values().forEach(connection -> connection.sendText(message).subscribe().with(
-                ignored -> { },
-                failure -> LOG.debugf("could not push to connection %s: %s", connection.id(), failure.getMessage())));
+        String tenant = tenantOf(message);
+        subscribers.values().forEach(connection -> {
+            if (tenant == null || tenant.equals(SocketConnections.callerOf(connection).tenantId())) {
+                SocketConnections.outbox(connection).send(message);
+            }
+        });
+    }
+
+    /** The tenant a system event concerns; null for fleet events, and for events that cannot be read. */
+    private String tenantOf(String message) {
+        try {
+            JsonNode tenant = json.readTree(message).get("tenantId");
+            return tenant == null || tenant.isNull() ? null : tenant.asText();
+        } catch (Exception e) {
+            LOG.debugf("system event without readable JSON: %s", e.getMessage());
+            return null;
+        }
     }
 }

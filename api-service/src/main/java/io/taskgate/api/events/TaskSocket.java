@@ -1,5 +1,10 @@
 package io.taskgate.api.events;
 
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.OnError;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnPongMessage;
+import io.vertx.core.buffer.Buffer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.websockets.next.OnClose;
@@ -8,7 +13,6 @@ import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.taskgate.api.auth.SocketAuthentication;
 import io.taskgate.api.config.ApiConfig;
 import io.taskgate.api.task.TaskRepository;
 import io.taskgate.model.TaskEvent;
@@ -23,12 +27,14 @@ import java.util.UUID;
  * {@code /ws/tasks}: clients subscribe to task ids and receive each task's current view, then
  * every later event for it. A frame that cannot be understood is answered with an error
  * message; the connection stays open. The upgrade itself is authenticated
- * ({@link SocketAuthentication}), and a connection only ever sees its own tenant's tasks.
+ * ({@link SocketUpgrade}), and a connection only ever sees its own tenant's tasks.
  */
 @WebSocket(path = "/ws/tasks")
 public class TaskSocket {
 
-    private static final int MAX_IDS_PER_FRAME = 100;
+    /** The largest message a client may send; kept equal to {@code max-message-size} in application.properties. */
+    static final int MAX_MESSAGE_BYTES = 65_536;
+    private static final int MESSAGE_TOO_BIG = 1009;
 
     private final TaskSubscriptions subscriptions;
     private final TaskRepository tasks;
@@ -36,9 +42,11 @@ public class TaskSocket {
     private final ObjectMapper json;
     private final OutputReplay replay;
     private final SystemTopic system;
+    private final SocketConnections connections;
 
     public TaskSocket(TaskSubscriptions subscriptions, TaskRepository tasks, ApiConfig config,
-            ObjectMapper json, OutputReplay replay, SystemTopic system) {
+            ObjectMapper json, OutputReplay replay, SystemTopic system, SocketConnections connections) {
+        this.connections = connections;
         this.subscriptions = subscriptions;
         this.tasks = tasks;
         this.config = config;
@@ -47,8 +55,31 @@ public class TaskSocket {
         this.system = system;
     }
 
+    @OnOpen
+    void onOpen(WebSocketConnection connection) {
+        connections.opened(connection);
+    }
+
+    @OnPongMessage
+    void onPong(Buffer pong, WebSocketConnection connection) {
+        connections.heard(connection);
+    }
+
+    /**
+     * A message over {@code quarkus.websockets-next.server.max-message-size} is dropped by the
+     * server before it reaches {@link #onMessage}; the client is told why, and the connection
+     * closed with 1009 as the WebSocket protocol has it.
+     */
+    @OnError
+    Uni<Void> onTooLarge(IllegalStateException tooLarge, WebSocketConnection connection) {
+        return sendError(connection, "FRAME_TOO_LARGE", "a frame may carry at most " + MAX_MESSAGE_BYTES + " bytes")
+                .onFailure().recoverWithNull()
+                .chain(() -> connection.close(new CloseReason(MESSAGE_TOO_BIG, "frame too large")));
+    }
+
     @OnTextMessage
     Uni<Void> onMessage(String text, WebSocketConnection connection) {
+        connections.heard(connection);
         SocketMessages.ClientFrame frame;
         try {
             frame = json.readValue(text, SocketMessages.ClientFrame.class);
@@ -68,7 +99,7 @@ public class TaskSocket {
         }
         List<UUID> ids;
         try {
-            ids = hasTasks ? parseIds(frame.taskIds()) : List.of();
+            ids = hasTasks ? parseIds(frame.taskIds(), config.sockets().maxIdsPerFrame()) : List.of();
         } catch (IllegalArgumentException e) {
             return sendError(connection, "BAD_FRAME", e.getMessage());
         }
@@ -89,21 +120,22 @@ public class TaskSocket {
 
     @OnClose
     void onClose(WebSocketConnection connection) {
+        connections.closed(connection);
         subscriptions.removeConnection(connection.id());
         system.unsubscribe(connection.id());
     }
 
     /** The ids as UUIDs; refuses too many, or one that is not a UUID, saying which. */
-    private static List<UUID> parseIds(List<String> raw) {
-        if (raw.size() > MAX_IDS_PER_FRAME) {
-            throw new IllegalArgumentException("at most " + MAX_IDS_PER_FRAME + " task ids per frame");
+    private static List<UUID> parseIds(List<String> raw, int maxPerFrame) {
+        if (raw.size() > maxPerFrame) {
+            throw new IllegalArgumentException("at most " + maxPerFrame + " task ids per frame");
         }
         List<UUID> ids = new ArrayList<>();
         for (String id : raw) {
             try {
                 ids.add(UUID.fromString(String.valueOf(id)));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("'" + id + "' is not a task id");
+                throw new IllegalArgumentException("'" + abbreviated(String.valueOf(id)) + "' is not a task id");
             }
         }
         return ids;
@@ -127,7 +159,7 @@ public class TaskSocket {
         }
         Subscription subscription = added.get();
         // Only the tenant the connection was opened for: another tenant's task is "not found".
-        String tenantId = SocketAuthentication.callerOf(connection).tenantId();
+        String tenantId = SocketConnections.callerOf(connection).tenantId();
         return Panache.withSession(() -> tasks.findForTenant(taskId, tenantId))
                 .chain(task -> {
                     if (task == null) {
@@ -152,6 +184,11 @@ public class TaskSocket {
     }
 
     private Uni<Void> send(WebSocketConnection connection, Object message) {
-        return connection.sendText(subscriptions.encoder().encode(message));
+        return SocketConnections.outbox(connection).write(subscriptions.encoder().encode(message));
+    }
+
+    /** Enough of a bad value to recognise it, never a megabyte echoed back. */
+    private static String abbreviated(String value) {
+        return value.length() <= 40 ? value : value.substring(0, 40) + "…";
     }
 }
