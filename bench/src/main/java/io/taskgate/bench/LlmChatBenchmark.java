@@ -35,7 +35,7 @@ public final class LlmChatBenchmark {
         Path root = Path.of(System.getProperty("taskgate.project.root", ".")).toAbsolutePath().normalize();
         Path data = Files.createDirectories(root.resolve("bench/target/runs")).resolve("llm-" + System.currentTimeMillis());
         try (LocalStack stack = LocalStack.startInfrastructure(root, data, 0, 0)) {
-            ServiceProcess api = stack.startApi("bench-api", 0, Map.of());
+            ServiceProcess api = stack.startApi("bench-api", 0, PipelineBenchmark.UNREACHED_BUDGETS);
             ServiceProcess simulator = stack.startLlmSimulator(0);
             // First token after 100 ms, then the rest of the reply so that the call takes callMs.
             int firstTokenMs = 100;

@@ -24,6 +24,10 @@ public final class PipelineBenchmark {
 
     private static final String ECHO = "{\"type\":\"echo\",\"input\":{\"message\":\"bench\"}}";
 
+    static final Map<String, String> UNREACHED_BUDGETS = Map.of(
+            "taskgate.api.limits.submit-per-key", "100000000", "taskgate.api.limits.submit-per-tenant", "100000000",
+            "taskgate.api.limits.read-per-key", "100000000", "taskgate.api.limits.read-per-tenant", "100000000");
+
     private PipelineBenchmark() {
     }
 
@@ -37,7 +41,9 @@ public final class PipelineBenchmark {
         Path root = Path.of(System.getProperty("taskgate.project.root", ".")).toAbsolutePath().normalize();
         Path data = Files.createDirectories(root.resolve("bench/target/runs")).resolve("run-" + System.currentTimeMillis());
         try (LocalStack stack = LocalStack.startInfrastructure(root, data, 0, 0)) {
-            ServiceProcess api = stack.startApi("bench-api", 0, Map.of());
+            // Budgets no run reaches: every submit is still counted in Redis (that is the cost
+            // measured below), none is refused.
+            ServiceProcess api = stack.startApi("bench-api", 0, UNREACHED_BUDGETS);
             ServiceProcess worker = stack.startWorker("bench-worker", 0,
                     Map.of("taskgate.worker.concurrency", String.valueOf(workerConcurrency)));
             SubmitLoad load = new SubmitLoad(api.baseUrl(), ECHO,
@@ -57,9 +63,11 @@ public final class PipelineBenchmark {
             worker.stop(java.time.Duration.ofSeconds(20));
             report("submit (no worker)", load.run(submits, clients));
 
-            // What the door costs: a second api with authentication off, warmed up the same way,
-            // and the two measured in alternating rounds so that neither gains from going last.
-            ServiceProcess open = stack.startApi("bench-api-open", 0, Map.of("taskgate.api.auth.enabled", "false"));
+            // What the door costs: a second api with authentication, rate limits and admission
+            // control off, warmed up the same way, and the two measured in alternating rounds so
+            // that neither gains from going last.
+            ServiceProcess open = stack.startApi("bench-api-open", 0, Map.of("taskgate.api.auth.enabled", "false",
+                    "taskgate.api.limits.enabled", "false", "taskgate.api.admission.enabled", "false"));
             SubmitLoad unauthenticated = new SubmitLoad(open.baseUrl(), ECHO, null);
             unauthenticated.run(warmup + endToEnd, clients);
             double withKeys = 0;
@@ -67,12 +75,13 @@ public final class PipelineBenchmark {
             for (int round = 1; round <= 2; round++) {
                 LatencyRecorder.Summary keyed = load.run(submits / 2, clients);
                 LatencyRecorder.Summary unkeyed = unauthenticated.run(submits / 2, clients);
-                report("round " + round + " submit, API key", keyed);
-                report("round " + round + " submit, authentication off", unkeyed);
+                report("round " + round + " submit, API key + rate limits + admission", keyed);
+                report("round " + round + " submit, all three off", unkeyed);
                 withKeys += keyed.perSecond();
                 withoutKeys += unkeyed.perSecond();
             }
-            System.out.printf("authentication: rate with API keys / rate without = %.2f%n", withKeys / withoutKeys);
+            System.out.printf("the door: rate with authentication, rate limits and admission / rate without = %.2f%n",
+                    withKeys / withoutKeys);
             System.out.println(durability(stack));
             System.out.printf("settings: submits=%d clients=%d e2e=%d workerConcurrency=%d warmup=%d cores=%d%n",
                     submits, clients, endToEnd, workerConcurrency, warmup, Runtime.getRuntime().availableProcessors());

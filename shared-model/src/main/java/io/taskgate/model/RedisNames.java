@@ -45,6 +45,12 @@ public final class RedisNames {
     /** Set of task types some worker has declared a handler for. */
     public static final String HANDLER_TYPES = "taskgate:handler-types";
 
+    /**
+     * Hash of task type → the JSON Schema of its input, as the handler's worker declares it; the
+     * api holds submissions to it.
+     */
+    public static final String HANDLER_SCHEMAS = "taskgate:handler-schemas";
+
     private RedisNames() {
     }
 }

@@ -3,6 +3,7 @@ package io.taskgate.api.admin;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.taskgate.api.auth.OperatorOnly;
 import io.taskgate.api.config.ApiConfig;
 import io.taskgate.api.problem.Problem;
 import io.taskgate.api.problem.ProblemException;
@@ -36,11 +37,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Operator endpoints for tasks that stopped moving: list them, then requeue or fail them. Across
- * all tenants, behind the admin token ({@link AdminTokenFilter}).
+ * all tenants, the operator's alone ({@link OperatorOnly}: the admin token, never a tenant's key).
  */
 @Path("/api/v1/admin/stuck-tasks")
 @Produces(MediaType.APPLICATION_JSON)
-@AdminOnly
+@OperatorOnly
 @Tag(name = "admin")
 @SecurityScheme(securitySchemeName = "adminToken", type = SecuritySchemeType.HTTP, scheme = "bearer",
         description = "taskgate.api.admin.token")

@@ -1,7 +1,6 @@
 package io.taskgate.api.auth;
 
 import io.smallrye.mutiny.Uni;
-import io.taskgate.api.admin.AdminOnly;
 import io.taskgate.api.problem.Problem;
 import io.taskgate.api.problem.ProblemException;
 import jakarta.ws.rs.Consumes;
@@ -29,14 +28,16 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
 /**
- * The operator's API-key management, behind the admin token: issue a key for a tenant (the key is
- * in this one answer and nowhere else), list a tenant's keys without secrets, revoke one.
+ * API-key management: issue a key for a tenant (the key is in this one answer and nowhere else),
+ * list a tenant's keys without secrets, revoke one. The operator's admin token manages every
+ * tenant's keys; a key with the {@code admin} role manages its own tenant's.
  */
 @Path("/api/v1/admin")
 @Produces(MediaType.APPLICATION_JSON)
-@AdminOnly
+@RequiresRole(Role.ADMIN)
 @Tag(name = "admin")
 @SecurityRequirement(name = "adminToken")
+@SecurityRequirement(name = "apiKey")
 public class ApiKeyAdminResource {
 
     /** Tenant names end up in URLs, logs and metrics: keep them short and plain. */
@@ -67,10 +68,12 @@ public class ApiKeyAdminResource {
 
     private final ApiKeyStore store;
     private final ApiKeyAuthenticator authenticator;
+    private final CurrentCaller current;
 
-    public ApiKeyAdminResource(ApiKeyStore store, ApiKeyAuthenticator authenticator) {
+    public ApiKeyAdminResource(ApiKeyStore store, ApiKeyAuthenticator authenticator, CurrentCaller current) {
         this.store = store;
         this.authenticator = authenticator;
+        this.current = current;
     }
 
     @POST
@@ -122,7 +125,9 @@ public class ApiKeyAdminResource {
         } catch (IllegalArgumentException e) {
             throw ProblemException.badRequest("invalid-id", "'" + id + "' is not an API key id");
         }
-        return store.revoke(keyId, OffsetDateTime.now(ZoneOffset.UTC))
+        Caller caller = current.get();
+        // A tenant's admin key revokes its own tenant's keys; another tenant's key is "no such key".
+        return store.revoke(keyId, caller.operator() ? null : caller.tenantId(), OffsetDateTime.now(ZoneOffset.UTC))
                 .map(revoked -> {
                     if (revoked.isEmpty()) {
                         throw ProblemException.notFound("no API key with id " + id + " that is not revoked");
@@ -132,10 +137,19 @@ public class ApiKeyAdminResource {
                 });
     }
 
-    private static String checkedTenant(String tenant) {
-        if (tenant == null || !TENANT.matcher(tenant).matches()) {
+    /** Whether a name may be a tenant's: what keys are issued for and tokens may name. */
+    static boolean isTenantName(String tenant) {
+        return tenant != null && TENANT.matcher(tenant).matches();
+    }
+
+    private String checkedTenant(String tenant) {
+        if (!isTenantName(tenant)) {
             throw ProblemException.badRequest("invalid-tenant",
                     "a tenant name is 1-64 characters of a-z, 0-9, '.', '_' and '-', starting with a letter or digit");
+        }
+        if (!current.get().actsFor(tenant)) {
+            throw ProblemException.forbidden("tenant-forbidden",
+                    "an admin key manages the keys of its own tenant only");
         }
         return tenant;
     }

@@ -38,13 +38,15 @@ public class ApiKeyAuthenticator {
     }
 
     private final ApiKeyStore store;
+    private final JwtAuthenticator tokens;
     private final ApiConfig config;
     private final Clock clock = Clock.systemUTC();
     private final Map<String, Lookup> lookups = new ConcurrentHashMap<>();
     private final Map<UUID, Instant> lastRecordedUse = new ConcurrentHashMap<>();
 
-    public ApiKeyAuthenticator(ApiKeyStore store, ApiConfig config) {
+    public ApiKeyAuthenticator(ApiKeyStore store, JwtAuthenticator tokens, ApiConfig config) {
         this.store = store;
+        this.tokens = tokens;
         this.config = config;
     }
 
@@ -65,6 +67,9 @@ public class ApiKeyAuthenticator {
             return Uni.createFrom().failure(unauthorized("credentials-malformed", malformed.why()));
         }
         String key = ((PresentedCredential.Key) credential).key();
+        if (!ApiKeySecret.looksLikeKey(key) && tokens.accepts(key)) {
+            return tokens.authenticate(key);
+        }
         if (!ApiKeySecret.looksLikeKey(key)) {
             return Uni.createFrom().failure(unauthorized("credentials-invalid", "this is not a Taskgate API key"));
         }

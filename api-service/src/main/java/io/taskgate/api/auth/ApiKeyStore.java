@@ -53,11 +53,14 @@ public class ApiKeyStore {
                 .map(ApiKeyStore::all);
     }
 
-    /** Marks the key revoked; empty if there is no such key or it was revoked already. */
-    public Uni<Optional<StoredApiKey>> revoke(UUID id, OffsetDateTime now) {
+    /**
+     * Marks the key revoked; empty if there is no such key (of {@code tenantId}, unless that is
+     * null) or it was revoked already.
+     */
+    public Uni<Optional<StoredApiKey>> revoke(UUID id, String tenantId, OffsetDateTime now) {
         return pool.preparedQuery("UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL "
-                        + "RETURNING " + COLUMNS)
-                .execute(Tuple.of(id, now))
+                        + "AND ($3::text IS NULL OR tenant_id = $3) RETURNING " + COLUMNS)
+                .execute(Tuple.of(id, now, tenantId))
                 .map(ApiKeyStore::first);
     }
 

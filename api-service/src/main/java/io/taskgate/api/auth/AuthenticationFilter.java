@@ -10,30 +10,40 @@ import java.util.Optional;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Authenticates every REST call to a method marked {@link RequiresRole}, checks the role, and
- * records the caller for the rest of the request. Methods without the mark (the operator's admin
- * endpoints, which have their own token) are left alone.
+ * Authenticates every REST call to a resource marked {@link RequiresRole} or {@link OperatorOnly},
+ * checks the role, and records the caller for the rest of the request. Where the {@code admin}
+ * role is required the operator's token is accepted too; where only the operator may call, only
+ * the token is. Resources without either mark (health probes, the OpenAPI document) are open.
  */
 public class AuthenticationFilter {
 
     private final ApiKeyAuthenticator authenticator;
+    private final OperatorToken operator;
     private final CurrentCaller current;
 
-    public AuthenticationFilter(ApiKeyAuthenticator authenticator, CurrentCaller current) {
+    public AuthenticationFilter(ApiKeyAuthenticator authenticator, OperatorToken operator, CurrentCaller current) {
         this.authenticator = authenticator;
+        this.operator = operator;
         this.current = current;
     }
 
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
     public Uni<Void> authenticate(ContainerRequestContext request, ResourceInfo resource) {
-        RequiresRole required = resource.getResourceMethod() == null ? null
-                : resource.getResourceMethod().getAnnotation(RequiresRole.class);
-        if (required == null) {
+        RequiresRole required = Marks.on(resource, RequiresRole.class);
+        boolean operatorOnly = Marks.on(resource, OperatorOnly.class) != null;
+        if (required == null && !operatorOnly) {
             return Uni.createFrom().voidItem();
         }
         PresentedCredential credential = PresentedCredential.from(
                 Optional.ofNullable(request.getHeaderString(HttpHeaders.AUTHORIZATION)),
                 Optional.ofNullable(request.getHeaderString(PresentedCredential.API_KEY_HEADER)));
+        if ((operatorOnly || required.value() == Role.ADMIN) && operator.presentedIn(credential)) {
+            current.set(Caller.OPERATOR);
+            return Uni.createFrom().voidItem();
+        }
+        if (operatorOnly) {
+            return Uni.createFrom().failure(operator.refusal());
+        }
         return authenticator.authenticate(credential)
                 .invoke(caller -> {
                     if (!caller.may(required.value())) {

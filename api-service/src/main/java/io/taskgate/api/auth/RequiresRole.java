@@ -10,7 +10,7 @@ import java.lang.annotation.Target;
  * the credential's tenant becomes the request's tenant.
  */
 @Retention(RetentionPolicy.RUNTIME)
-@Target(ElementType.METHOD)
+@Target({ElementType.TYPE, ElementType.METHOD})
 public @interface RequiresRole {
     Role value();
 }

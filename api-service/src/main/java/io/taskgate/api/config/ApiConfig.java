@@ -144,6 +144,27 @@ public interface ApiConfig {
         /** A key's last use is recorded to this precision, so a busy key is not a write per request. */
         @WithDefault("1m")
         Duration lastUseResolution();
+
+        Jwt jwt();
+    }
+
+    /**
+     * JWT bearer tokens from the operator's identity provider, as a second way in beside API
+     * keys. The signature is checked against {@code mp.jwt.verify.publickey} or
+     * {@code mp.jwt.verify.publickey.location} (a PEM, a JWK set, or a JWKS URL), with
+     * {@code mp.jwt.verify.issuer} and {@code mp.jwt.verify.audiences} when set.
+     */
+    interface Jwt {
+        @WithDefault("false")
+        boolean enabled();
+
+        /** The claim naming the tenant the token acts for. */
+        @WithDefault("tenant")
+        String tenantClaim();
+
+        /** The claim listing its roles: a JSON array, or one string separated by spaces or commas. */
+        @WithDefault("roles")
+        String rolesClaim();
     }
 
     interface Tasks {

@@ -45,15 +45,24 @@ final class Subscription {
 
     /**
      * Sends the snapshot, then the output its attempt produced so far, then whatever newer
-     * events arrived while both were being read.
+     * events arrived while both were being read. A resuming client ({@code seen} not null) is
+     * spared what it already has: no snapshot if its seq is the current one, and of the current
+     * attempt's output only the pieces after the last it received.
      */
-    synchronized void start(TaskEvent snapshot, List<TaskEvent> outputSoFar, EventEncoder encoder) {
+    synchronized void start(TaskEvent snapshot, List<TaskEvent> outputSoFar, EventEncoder encoder,
+            SocketMessages.SeenSoFar seen) {
         if (closed) {
             return;
         }
-        send(snapshot, encoder);
+        boolean current = seen != null && seen.seq() == snapshot.seq();
+        if (!current) {
+            send(snapshot, encoder);
+        }
         lastSentSeq = snapshot.seq();
         outputAttempt = snapshot.attempt();
+        if (seen != null && seen.attempt() != null && seen.attempt() == snapshot.attempt()) {
+            nextOutputIndex = seen.outputIndex() + 1;
+        }
         outputSoFar.forEach(chunk -> deliver(chunk, encoder));
         heldBack.forEach(event -> deliver(event, encoder));
         heldBack.clear();

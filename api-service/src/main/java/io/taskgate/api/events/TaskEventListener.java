@@ -1,5 +1,8 @@
 package io.taskgate.api.events;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -8,6 +11,7 @@ import io.taskgate.model.RedisNames;
 import io.taskgate.model.TaskEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.io.IOException;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -20,7 +24,8 @@ import org.jboss.logging.Logger;
 public class TaskEventListener {
 
     private static final Logger LOG = Logger.getLogger(TaskEventListener.class);
-    private static final String TASK_ID_FIELD = "\"taskId\":\"";
+    private static final String TASK_ID_FIELD = "taskId";
+    private static final JsonFactory IDS = new JsonFactory();
 
     private final RedisChannelListener channels;
     private final TaskSubscriptions subscriptions;
@@ -50,16 +55,25 @@ public class TaskEventListener {
         }
     }
 
-    /** The task id of an event as workers write it, read without parsing the rest; null if not found. */
+    /**
+     * The task id of an event, read with a streaming parser that stops at the field (workers
+     * write it first), so an event nobody here follows costs no full parse; null if absent.
+     */
     static UUID taskIdOf(String message) {
-        int at = message.indexOf(TASK_ID_FIELD);
-        int start = at + TASK_ID_FIELD.length();
-        if (at < 0 || message.length() < start + 36) {
+        try (JsonParser parser = IDS.createParser(message)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (TASK_ID_FIELD.equals(field)) {
+                    return value == JsonToken.VALUE_STRING ? UUID.fromString(parser.getText()) : null;
+                }
+                parser.skipChildren();
+            }
             return null;
-        }
-        try {
-            return UUID.fromString(message.substring(start, start + 36));
-        } catch (IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException e) {
             return null;
         }
     }

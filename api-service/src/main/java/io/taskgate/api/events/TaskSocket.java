@@ -20,7 +20,9 @@ import io.taskgate.model.TaskEventType;
 import io.taskgate.model.TaskView;
 import io.taskgate.model.TaskViews;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -104,6 +106,12 @@ public class TaskSocket {
             return sendError(connection, "BAD_FRAME", e.getMessage());
         }
         boolean subscribing = "subscribe".equals(frame.op());
+        Map<UUID, SocketMessages.SeenSoFar> resume;
+        try {
+            resume = resumePoints(frame, ids, subscribing);
+        } catch (IllegalArgumentException e) {
+            return sendError(connection, "BAD_FRAME", e.getMessage());
+        }
         if (hasTopics) {
             if (subscribing) {
                 system.subscribe(connection);
@@ -115,7 +123,36 @@ public class TaskSocket {
             ids.forEach(id -> subscriptions.remove(connection.id(), id));
             return Uni.createFrom().voidItem();
         }
-        return ids.isEmpty() ? Uni.createFrom().voidItem() : subscribe(connection, ids);
+        return ids.isEmpty() ? Uni.createFrom().voidItem() : subscribe(connection, ids, resume);
+    }
+
+    /** Resume points, each for a task the frame subscribes to, each one a client could have seen. */
+    private static Map<UUID, SocketMessages.SeenSoFar> resumePoints(SocketMessages.ClientFrame frame, List<UUID> ids,
+            boolean subscribing) {
+        if (frame.resume() == null || frame.resume().isEmpty()) {
+            return Map.of();
+        }
+        if (!subscribing) {
+            throw new IllegalArgumentException("'resume' goes with 'subscribe'");
+        }
+        Map<UUID, SocketMessages.SeenSoFar> points = new HashMap<>();
+        frame.resume().forEach((rawId, seen) -> {
+            UUID id;
+            try {
+                id = UUID.fromString(rawId);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("'" + abbreviated(rawId) + "' in 'resume' is not a task id");
+            }
+            if (!ids.contains(id)) {
+                throw new IllegalArgumentException("'resume' names " + id + ", which the frame does not subscribe to");
+            }
+            String problem = seen == null ? "a resume point is an object with 'seq'" : seen.problem();
+            if (problem != null) {
+                throw new IllegalArgumentException("resume point of " + id + ": " + problem);
+            }
+            points.put(id, seen);
+        });
+        return points;
     }
 
     @OnClose
@@ -141,18 +178,19 @@ public class TaskSocket {
         return ids;
     }
 
-    private Uni<Void> subscribe(WebSocketConnection connection, List<UUID> ids) {
+    private Uni<Void> subscribe(WebSocketConnection connection, List<UUID> ids,
+            Map<UUID, SocketMessages.SeenSoFar> resume) {
         int limit = config.sockets().maxSubscriptionsPerConnection();
         if (subscriptions.countFor(connection.id()) + ids.size() > limit) {
             return sendError(connection, "TOO_MANY_SUBSCRIPTIONS", "one connection may follow at most " + limit + " tasks");
         }
         return Multi.createFrom().iterable(ids)
-                .onItem().transformToUniAndConcatenate(id -> subscribeOne(connection, id))
+                .onItem().transformToUniAndConcatenate(id -> subscribeOne(connection, id, resume.get(id)))
                 .collect().last()
                 .replaceWithVoid();
     }
 
-    private Uni<Void> subscribeOne(WebSocketConnection connection, UUID taskId) {
+    private Uni<Void> subscribeOne(WebSocketConnection connection, UUID taskId, SocketMessages.SeenSoFar seen) {
         var added = subscriptions.add(connection, taskId);
         if (added.isEmpty()) {
             return Uni.createFrom().voidItem();
@@ -169,7 +207,7 @@ public class TaskSocket {
                     }
                     TaskView view = TaskViews.of(task, json);
                     return replay.soFar(view).invoke(outputSoFar -> subscription.start(
-                            TaskEvent.of(TaskEventType.SNAPSHOT, view), outputSoFar, subscriptions.encoder()))
+                            TaskEvent.of(TaskEventType.SNAPSHOT, view), outputSoFar, subscriptions.encoder(), seen))
                             .replaceWithVoid();
                 })
                 .onFailure().recoverWithUni(failure -> {

@@ -2,6 +2,7 @@ package io.taskgate.api.limits;
 
 import io.smallrye.mutiny.Uni;
 import io.taskgate.api.config.ApiConfig;
+import io.taskgate.api.context.CallerContext;
 import io.taskgate.api.problem.ProblemException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -85,20 +86,7 @@ public class UnfinishedQuota {
             if (readAt != Long.MIN_VALUE && now - readAt < freshFor.toNanos()) {
                 return Uni.createFrom().item(readFigure + acceptedSinceRead.get());
             }
-            return onCallersContext(shared(read)).map(figure -> figure + acceptedSinceRead.get());
-        }
-
-        /**
-         * The shared read completes on the context of the request that started it. Each request
-         * must go on on its own context, where its database session lives, or two requests
-         * would end up in one transaction.
-         */
-        private static Uni<Long> onCallersContext(Uni<Long> shared) {
-            io.vertx.core.Context caller = io.vertx.core.Vertx.currentContext();
-            if (caller == null) {
-                return shared;
-            }
-            return shared.emitOn(command -> caller.runOnContext(ignored -> command.run()));
+            return CallerContext.backOnCallersContext(shared(read)).map(figure -> figure + acceptedSinceRead.get());
         }
 
         private synchronized Uni<Long> shared(java.util.function.Supplier<Uni<Long>> read) {

@@ -25,6 +25,10 @@ public final class JsonRefusals {
                     + (known.isEmpty() ? "" : "; the fields are: " + known));
         }
         String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        if (isTooDeep(e)) {
+            return problem("too-deep", "the body nests deeper than " + io.taskgate.api.config.StrictJson.MAX_NESTING_DEPTH
+                    + " levels" + at(e.getLocation()));
+        }
         if (mentionsDuplicate(e)) {
             return problem("duplicate-field", "a field is given twice" + at(e.getLocation()) + "; each key may appear once");
         }
@@ -38,6 +42,15 @@ public final class JsonRefusals {
             return problem("malformed-json", "the body does not have the shape this endpoint expects (a JSON object)");
         }
         return problem("malformed-json", "the request body is not valid JSON" + at(e.getLocation()));
+    }
+
+    private static boolean isTooDeep(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Duplicate keys are found by the parser, and may reach here wrapped by the reader that called it. */

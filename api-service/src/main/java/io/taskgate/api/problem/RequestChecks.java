@@ -12,7 +12,8 @@ public final class RequestChecks {
 
     /** A page size or limit: {@code fallback} when absent, else a whole number from 1 to {@code max}. */
     public static int limit(String raw, int fallback, int max) {
-        if (raw == null || raw.isBlank()) {
+        // Absent means the default; an empty ?limit= is a mistake, not "the default".
+        if (raw == null) {
             return fallback;
         }
         try {

@@ -51,6 +51,12 @@ import org.jboss.resteasy.reactive.RestResponse;
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 @APIResponse(responseCode = "403", description = "The API key lacks the role this call needs",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "429", description = "The key's or the tenant's rate budget is spent (rate-limited), "
+        + "or, on submit, the tenant's quota of unfinished tasks is reached; retry after Retry-After",
+        headers = {@Header(name = "Retry-After", schema = @Schema(type = SchemaType.INTEGER)),
+                @Header(name = "RateLimit", schema = @Schema(type = SchemaType.STRING)),
+                @Header(name = "RateLimit-Policy", schema = @Schema(type = SchemaType.STRING))},
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class TaskResource {
 
     static final String REPLAYED_HEADER = "Idempotent-Replayed";
@@ -80,14 +86,17 @@ public class TaskResource {
     @APIResponse(responseCode = "202", description = "Accepted; follow Location or subscribe over /ws/tasks",
             headers = @Header(name = REPLAYED_HEADER, description = "'true' when the task was created earlier under "
                     + "the same Idempotency-Key", schema = @Schema(type = SchemaType.STRING)))
-    @APIResponse(responseCode = "400", description = "Malformed JSON, a missing or unknown type, or a blank or "
-            + "over-long Idempotency-Key",
+    @APIResponse(responseCode = "400", description = "Malformed or too deeply nested JSON, a missing or unknown "
+            + "type, an input that does not fit the type's schema, or a blank or over-long Idempotency-Key",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "Another request with this Idempotency-Key is in flux; retry",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "422", description = "The Idempotency-Key was already used for a different request",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = "The queue is unavailable; retry after Retry-After",
+    @APIResponse(responseCode = "413", description = "The body is larger than the api accepts",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "The store or the queue is unavailable, or the backlog is past "
+            + "its ceiling (backlog-full); nothing was accepted, retry after Retry-After",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Parameter(name = IdempotencyKey.HEADER, in = ParameterIn.HEADER, description = "A client-chosen name "
             + "(1-255 characters) for this one intended task, so that retrying the request cannot create it twice",
@@ -158,6 +167,12 @@ public class TaskResource {
         RequestChecks.singleValued(uri.getQueryParameters(), "status", "type", "limit", "cursor");
         if (uri.getQueryParameters().containsKey("status") && status == null) {
             status = "";
+        }
+        if (uri.getQueryParameters().containsKey("limit") && limit == null) {
+            limit = "";
+        }
+        if (uri.getQueryParameters().containsKey("type") && (type == null || type.isBlank())) {
+            throw ProblemException.badRequest("invalid-type", "type must name a task type; leave it out for any type");
         }
         int pageSize = pageSize(limit);
         TaskListQuery query = new TaskListQuery(tenant.id(), parseStatus(status), blankToNull(type),

@@ -71,17 +71,9 @@ public class TaskSubmitter {
         JsonNode input = checkedInput(request.input());
         // The cheap local checks first: a full backlog refuses without a database round trip.
         backlog.admit();
-        return requireKnown(type).chain(() -> quota.admit(tenantId)).chain(() -> key.isPresent()
+        return types.check(type, input).chain(() -> quota.admit(tenantId)).chain(() -> key.isPresent()
                 ? submitOnce(new KeyedRequest(tenantId, type, input, key.get(), RequestFingerprint.of(type, input)), true)
                 : accept(newTask(tenantId, type, input), NOTHING_MORE).map(Submission::created));
-    }
-
-    private Uni<Void> requireKnown(String type) {
-        return types.isKnown(type).invoke(known -> {
-            if (!known) {
-                throw ProblemException.badRequest("unknown-type", "no handler is known for task type '" + type + "'");
-            }
-        }).replaceWithVoid();
     }
 
     /** Stores, queues and counts a new task; {@code inSameTransaction} runs after the insert, before the commit. */

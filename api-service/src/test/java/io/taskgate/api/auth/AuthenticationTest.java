@@ -124,13 +124,43 @@ class AuthenticationTest {
     }
 
     @Test
+    void aTenantsAdminKeyManagesItsOwnTenantsKeysOnly() {
+        String tenantAdmin = TestCallers.key("acme-admins", Role.ADMIN);
+        String body = "{\"name\":\"made by the tenant\",\"roles\":[\"read\"]}";
+        Response issued = given().header("Authorization", "Bearer " + tenantAdmin).contentType(ContentType.JSON)
+                .body(body).post("/api/v1/admin/tenants/acme-admins/api-keys");
+        issued.then().statusCode(201);
+        given().header("Authorization", "Bearer " + tenantAdmin).get("/api/v1/admin/tenants/acme-admins/api-keys")
+                .then().statusCode(200);
+
+        expectProblem(given().header("Authorization", "Bearer " + tenantAdmin).contentType(ContentType.JSON).body(body)
+                .post("/api/v1/admin/tenants/someone-else/api-keys"), 403, "tenant-forbidden");
+        expectProblem(given().header("Authorization", "Bearer " + tenantAdmin)
+                .get("/api/v1/admin/tenants/someone-else/api-keys"), 403, "tenant-forbidden");
+        String foreignKeyId = admin().body(body).post("/api/v1/admin/tenants/someone-else/api-keys").path("id");
+        expectProblem(given().header("Authorization", "Bearer " + tenantAdmin)
+                .delete("/api/v1/admin/api-keys/" + foreignKeyId), 404, "not-found");
+        given().header("Authorization", "Bearer " + tenantAdmin).delete("/api/v1/admin/api-keys/" + issued.path("id"))
+                .then().statusCode(204);
+
+        // Fleet-wide recovery stays the operator's.
+        expectProblem(given().header("Authorization", "Bearer " + tenantAdmin).get("/api/v1/admin/stuck-tasks"), 401,
+                "admin-token-required");
+        // An admin key is not a task key.
+        expectProblem(given().header("Authorization", "Bearer " + tenantAdmin).get("/api/v1/tasks"), 403, "role-required");
+    }
+
+    @Test
     void keyManagementRefusesBadRequestsAndCallersWithoutTheAdminToken() {
         String body = "{\"name\":\"x\",\"roles\":[\"read\"]}";
         expectProblem(given().contentType(ContentType.JSON).body(body).post("/api/v1/admin/tenants/acme/api-keys"),
-                401, "admin-token-required");
+                401, "credentials-required");
         expectProblem(given().header("Authorization", "Bearer " + TestCallers.key("default", Role.SUBMIT, Role.READ))
                 .contentType(ContentType.JSON).body(body).post("/api/v1/admin/tenants/acme/api-keys"),
-                401, "admin-token-required");
+                403, "role-required");
+        expectProblem(given().header("Authorization", "Bearer not-the-admin-token")
+                .contentType(ContentType.JSON).body(body).post("/api/v1/admin/tenants/acme/api-keys"),
+                401, "credentials-invalid");
         expectProblem(admin().body(body).post("/api/v1/admin/tenants/Not%20Valid/api-keys"), 400, "invalid-tenant");
         expectProblem(admin().body("{\"roles\":[\"read\"]}").post("/api/v1/admin/tenants/acme/api-keys"), 400,
                 "invalid-key-name");

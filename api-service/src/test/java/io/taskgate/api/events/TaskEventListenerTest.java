@@ -28,5 +28,16 @@ class TaskEventListenerTest {
         assertThat(TaskEventListener.taskIdOf("{\"type\":\"status\"}")).isNull();
         assertThat(TaskEventListener.taskIdOf("{\"taskId\":\"not-a-uuid-at-all-but-long-enough-here\"}")).isNull();
         assertThat(TaskEventListener.taskIdOf("{\"taskId\":\"short\"}")).isNull();
+        assertThat(TaskEventListener.taskIdOf("{\"taskId\":42}")).isNull();
+        assertThat(TaskEventListener.taskIdOf("not json")).isNull();
+        assertThat(TaskEventListener.taskIdOf("[\"taskId\"]")).isNull();
+    }
+
+    @Test
+    void theIdIsTheEventsOwnWhereverItStandsNotOneNestedInside() {
+        UUID id = UUID.randomUUID();
+        String message = "{\"type\":\"status\",\"task\":{\"taskId\":\"" + UUID.randomUUID() + "\",\"list\":[1,{\"a\":2}]},"
+                + "\"seq\":3,\"taskId\":\"" + id + "\"}";
+        assertThat(TaskEventListener.taskIdOf(message)).isEqualTo(id);
     }
 }

@@ -52,7 +52,27 @@ class StrictRequestTest {
         expectProblem(asDefaultTenant().get("/api/v1/tasks?limit=5&limit=6"), 400, "repeated-parameter");
         expectProblem(asDefaultTenant().get("/api/v1/tasks?limit=0"), 400, "invalid-limit");
         expectProblem(asDefaultTenant().get("/api/v1/tasks?limit=201"), 400, "invalid-limit");
+        expectProblem(asDefaultTenant().get("/api/v1/tasks?limit="), 400, "invalid-limit");
+        expectProblem(asDefaultTenant().get("/api/v1/tasks?type="), 400, "invalid-type");
         asDefaultTenant().get("/api/v1/tasks?status=queued&limit=200").then().statusCode(200);
+    }
+
+    @Test
+    void aBodyNestedTooDeeplyIsRefused() {
+        String deep = "[".repeat(200) + "]".repeat(200);
+        Response answer = refused("{\"type\":\"echo\",\"input\":{\"message\":" + deep + "}}", "too-deep");
+        assertThat(answer.jsonPath().getString("detail")).contains("64");
+        // Nesting that real inputs use is fine.
+        String fine = "[".repeat(20) + "]".repeat(20);
+        asDefaultTenant().contentType(ContentType.JSON).body("{\"type\":\"echo\",\"input\":{\"message\":" + fine + "}}")
+                .post("/api/v1/tasks").then().statusCode(202);
+    }
+
+    @Test
+    void aBodyOverTheSizeLimitIsA413Problem() {
+        String huge = "{\"type\":\"echo\",\"input\":{\"message\":\"" + "x".repeat(1_100_000) + "\"}}";
+        Response answer = asDefaultTenant().contentType(ContentType.JSON).body(huge).post("/api/v1/tasks");
+        expectProblem(answer, 413, "body-too-large");
     }
 
     private static Response refused(String body, String slug) {

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.TimeoutException;
 import io.smallrye.mutiny.Uni;
 import io.taskgate.model.TaskError;
+import io.taskgate.model.TaskEventPublisher;
 import io.taskgate.model.TaskEventType;
 import io.taskgate.model.TaskRecord;
 import io.taskgate.model.TaskStreamEntry;

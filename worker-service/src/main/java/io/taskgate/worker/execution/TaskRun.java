@@ -3,6 +3,7 @@ package io.taskgate.worker.execution;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import io.taskgate.model.TaskEvent;
+import io.taskgate.model.TaskEventPublisher;
 import io.taskgate.model.TaskEventType;
 import io.taskgate.model.TaskRecord;
 import io.taskgate.model.TaskView;

@@ -19,4 +19,14 @@ public interface TaskHandler {
 
     /** Runs the task; the item becomes the task's {@code result}. */
     Uni<JsonNode> handle(JsonNode input, TaskContext context);
+
+    /**
+     * The shape of this type's input, as a JSON Schema (draft 2020-12). The worker announces it,
+     * and the api refuses a submission whose input does not fit, with a 400 naming the field,
+     * instead of accepting a task that can only fail. Empty: any JSON object is accepted, and
+     * the handler alone judges it.
+     */
+    default java.util.Optional<JsonNode> inputSchema() {
+        return java.util.Optional.empty();
+    }
 }

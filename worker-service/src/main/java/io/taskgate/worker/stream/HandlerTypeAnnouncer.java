@@ -2,10 +2,14 @@ package io.taskgate.worker.stream;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
 import io.taskgate.model.RedisNames;
 import io.taskgate.worker.handler.HandlerRegistry;
+import io.taskgate.worker.handler.TaskHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.HashMap;
+import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
@@ -22,8 +26,15 @@ public class HandlerTypeAnnouncer {
         if (types.length == 0) {
             return;
         }
-        redis.set(String.class).sadd(RedisNames.HANDLER_TYPES, types).subscribe().with(
-                added -> LOG.infof("runs task types %s", handlers.types()),
+        // Schemas first: a type is accepted from the moment it is in the set, and by then the api
+        // can already hold its input to the shape the handler expects.
+        Map<String, String> schemas = new HashMap<>();
+        handlers.types().forEach(type -> handlers.find(type).flatMap(TaskHandler::inputSchema)
+                .ifPresent(schema -> schemas.put(type, schema.toString())));
+        Uni<Void> schemasAnnounced = schemas.isEmpty() ? Uni.createFrom().voidItem()
+                : redis.hash(String.class).hset(RedisNames.HANDLER_SCHEMAS, schemas).replaceWithVoid();
+        schemasAnnounced.chain(() -> redis.set(String.class).sadd(RedisNames.HANDLER_TYPES, types)).subscribe().with(
+                added -> LOG.infof("runs task types %s (input schemas for %s)", handlers.types(), schemas.keySet()),
                 failure -> LOG.warnf("could not announce task types: %s", failure.getMessage()));
     }
 }

@@ -26,6 +26,11 @@ public class EchoHandler implements TaskHandler {
     }
 
     @Override
+    public java.util.Optional<JsonNode> inputSchema() {
+        return java.util.Optional.of(io.taskgate.worker.handler.InputSchemas.load("echo"));
+    }
+
+    @Override
     public Uni<JsonNode> handle(JsonNode input, TaskContext context) {
         int delayMs = boundedInt(input, "delayMs", MAX_DELAY_MS);
         int steps = boundedInt(input, "steps", MAX_STEPS);

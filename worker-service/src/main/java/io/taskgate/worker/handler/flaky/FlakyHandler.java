@@ -31,6 +31,11 @@ public class FlakyHandler implements TaskHandler {
     }
 
     @Override
+    public java.util.Optional<JsonNode> inputSchema() {
+        return java.util.Optional.of(io.taskgate.worker.handler.InputSchemas.load("flaky"));
+    }
+
+    @Override
     public Uni<JsonNode> handle(JsonNode input, TaskContext context) {
         int failAttempts = bounded(input, "failAttempts", 1000);
         int delayMs = bounded(input, "delayMs", 60_000);

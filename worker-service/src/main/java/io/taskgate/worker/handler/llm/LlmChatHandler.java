@@ -79,6 +79,14 @@ public class LlmChatHandler implements TaskHandler {
         return "llm.chat";
     }
 
+    /** The built-in schema, with this worker's own ceiling on maxTokens. */
+    @Override
+    public java.util.Optional<JsonNode> inputSchema() {
+        ObjectNode schema = io.taskgate.worker.handler.InputSchemas.load("llm-chat");
+        schema.withObject("/properties/maxTokens").put("maximum", config.maxTokens());
+        return java.util.Optional.of(schema);
+    }
+
     @Override
     public Uni<JsonNode> handle(JsonNode input, TaskContext context) {
         ObjectNode request = ChatRequest.from(input, config, json);

@@ -74,6 +74,11 @@ public class HttpVerifyHandler implements TaskHandler {
     }
 
     @Override
+    public java.util.Optional<JsonNode> inputSchema() {
+        return java.util.Optional.of(io.taskgate.worker.handler.InputSchemas.load("http-verify"));
+    }
+
+    @Override
     public Uni<JsonNode> handle(JsonNode input, TaskContext context) {
         VerifyRequest request = VerifyRequest.parse(input);
         long started = System.nanoTime();
