@@ -55,9 +55,15 @@ class AccessControlTest {
             alphaTasks.add(alphaOnFirst.submit("echo", "{\"message\":" + i + ",\"delayMs\":1500,\"steps\":3}")
                     .get("id").asText());
         }
-        try (SocketClient alphaSocket = alphaOnSecond.openSocket(); SocketClient betaSocket = betaOnSecond.openSocket()) {
+        String betaTicket = betaOnSecond.post("/api/v1/ws-tickets", "").json().get("ticket").asText();
+        try (SocketClient alphaSocket = alphaOnSecond.openSocket(); SocketClient betaSocket = betaOnSecond.openSocket();
+                SocketClient betaTicketed = first.openSocketWithTicket(betaTicket)) {
             alphaSocket.subscribe(alphaTasks.toArray(String[]::new));
             betaSocket.subscribe(alphaTasks.toArray(String[]::new));
+            betaTicketed.subscribe(alphaTasks.toArray(String[]::new));
+            // Resuming names no one else's task either.
+            betaTicketed.send("{\"op\":\"subscribe\",\"taskIds\":[\"" + alphaTasks.get(0) + "\"],\"resume\":{\""
+                    + alphaTasks.get(0) + "\":{\"seq\":1}}}");
 
             for (String id : alphaTasks) {
                 assertThat(betaOnSecond.get("/api/v1/tasks/" + id).status()).isEqualTo(404);
@@ -74,6 +80,9 @@ class AccessControlTest {
 
             List<JsonNode> betaSaw = betaSocket.drain();
             assertThat(betaSaw).as("what the other tenant's socket received").hasSize(alphaTasks.size())
+                    .allSatisfy(message -> assertThat(message.path("code").asText()).isEqualTo("TASK_NOT_FOUND"));
+            List<JsonNode> betaTicketSaw = betaTicketed.drain();
+            assertThat(betaTicketSaw).as("what the other tenant's ticketed socket received").hasSize(alphaTasks.size() + 1)
                     .allSatisfy(message -> assertThat(message.path("code").asText()).isEqualTo("TASK_NOT_FOUND"));
         }
         List<String> alphaListed = new ArrayList<>();
@@ -115,6 +124,22 @@ class AccessControlTest {
                 .satisfies(e -> assertThat(((WebSocketHandshakeException) e.getCause()).getResponse().statusCode())
                         .isEqualTo(401));
         assertThat(first.withKey(null).post("/api/v1/ws-tickets", "").status()).isEqualTo(401);
+
+        // A ticket that has expired (Redis drops it after its 30 s; here at once) is refused too.
+        String expiring = alphaOnFirst.post("/api/v1/ws-tickets", "").json().get("ticket").asText();
+        system.redis().call("PEXPIRE", "taskgate:ws-ticket:" + sha256(expiring), "1");
+        assertThatThrownBy(() -> first.openSocketWithTicket(expiring))
+                .satisfies(e -> assertThat(((WebSocketHandshakeException) e.getCause()).getResponse().statusCode())
+                        .isEqualTo(401));
+    }
+
+    private static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

@@ -43,7 +43,14 @@ class PostgresOutageTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> ledger.count(
                 "SELECT count(*) FROM tasks WHERE status = 'RUNNING'") == ids.size());
 
+        String unusedKey = system.issueKey(api, "default", "read");
         system.stack().postgres().stop();
+        // A key this instance has not looked up yet cannot be checked: the caller is told to come
+        // back, not refused as if the key were wrong.
+        TaskgateClient.Answer unverifiable = api.withKey(unusedKey).get("/api/v1/tasks");
+        assertThat(unverifiable.status()).isEqualTo(503);
+        assertThat(unverifiable.json().get("type").asText()).endsWith("/credentials-unverifiable");
+        assertThat(unverifiable.retryAfter()).isEqualTo("5");
         // The attempts end while the database is away: their outcomes cannot be stored, so their
         // entries must stay pending in Redis rather than be acknowledged.
         Thread.sleep(5000);

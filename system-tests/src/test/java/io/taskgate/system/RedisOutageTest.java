@@ -54,6 +54,11 @@ class RedisOutageTest {
         assertThat(strictRead.status()).isEqualTo(503);
         assertThat(strictRead.json().get("type").asText()).endsWith("/rate-limit-unavailable");
         assertThat(strictRead.retryAfter()).isEqualTo("1");
+        // Tickets live in Redis: none can be issued meanwhile, and the answer says to come back.
+        TaskgateClient.Answer ticket = api.post("/api/v1/ws-tickets", "");
+        assertThat(ticket.status()).isEqualTo(503);
+        assertThat(ticket.json().get("type").asText()).endsWith("/tickets-unavailable");
+        assertThat(ticket.retryAfter()).isEqualTo("5");
         Thread.sleep(2000);
         system.stack().redis().restart();
         assertThat(api.get("/api/v1/tasks/" + accepted.get(0)).header("RateLimit")).isNotNull();
