@@ -47,10 +47,6 @@ final class Outbox {
         return connection.sendText(text).eventually(unwritten::decrementAndGet);
     }
 
-    int unwritten() {
-        return unwritten.get();
-    }
-
     private void tooSlow() {
         if (closing.compareAndSet(false, true)) {
             LOG.debugf("closing WebSocket %s: %d messages wait unwritten", connection.id(), limit);

@@ -6,7 +6,6 @@ import io.taskgate.model.TaskEventType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.jboss.logging.Logger;
 
 /**
  * One connection following one task. Until the snapshot (and the output buffered so far) has
@@ -21,8 +20,6 @@ import org.jboss.logging.Logger;
  * </ul>
  */
 final class Subscription {
-
-    private static final Logger LOG = Logger.getLogger(Subscription.class);
 
     private final WebSocketConnection connection;
     private final UUID taskId;

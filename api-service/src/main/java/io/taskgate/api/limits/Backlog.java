@@ -67,18 +67,16 @@ public final class Backlog {
         }
         long length = entries + acceptedSinceSample;
         long waitedMillis = oldestWaitingAddedAt < 0 ? 0 : Math.max(0, nowMillis - oldestWaitingAddedAt);
-        double excessSeconds = 0;
-        if (length >= maxEntries && length > 0) {
-            // The entries past the ceiling, as a share of the time the waiting ones span.
-            excessSeconds = Math.max(excessSeconds, (length - maxEntries + 1) * (waitedMillis / 1000.0) / length);
-        }
-        if (waitedMillis >= maxWait.toMillis()) {
-            excessSeconds = Math.max(excessSeconds, (waitedMillis - maxWait.toMillis()) / 1000.0);
-        }
-        if (length < maxEntries && waitedMillis < maxWait.toMillis()) {
+        boolean tooLong = length >= maxEntries;
+        boolean tooOld = waitedMillis >= maxWait.toMillis();
+        if (!tooLong && !tooOld) {
             return Optional.empty();
         }
-        return Optional.of(retryAfter(excessSeconds));
+        // The entries past the ceiling, as a share of the time the waiting ones span; or the
+        // waiting time past the ceiling: whichever is more.
+        double pastLength = tooLong && length > 0 ? (length - maxEntries + 1) * (waitedMillis / 1000.0) / length : 0;
+        double pastAge = tooOld ? (waitedMillis - maxWait.toMillis()) / 1000.0 : 0;
+        return Optional.of(retryAfter(Math.max(pastLength, pastAge)));
     }
 
     /** Seconds of submissions the workers get through per second, once measured. */

@@ -71,16 +71,6 @@ public class BacklogMonitor {
         backlog.accepted();
     }
 
-    /** Seconds of submissions the workers get through per second, once measured. */
-    public Optional<Double> drainSpeed() {
-        return backlog.drainSpeed();
-    }
-
-    /** Measures now rather than at the next tick. */
-    public Uni<Void> sampleNow() {
-        return measure();
-    }
-
     private void sample() {
         if (!sampling.compareAndSet(false, true)) {
             return;

@@ -2,7 +2,7 @@ package io.taskgate.api.limits;
 
 import io.smallrye.mutiny.Uni;
 import io.taskgate.api.config.ApiConfig;
-import io.taskgate.api.context.CallerContext;
+import io.taskgate.api.context.SharedRead;
 import io.taskgate.api.problem.ProblemException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Each tenant's quota of unfinished (queued or running) tasks. The count comes from PostgreSQL
@@ -39,8 +40,8 @@ public class UnfinishedQuota {
             return Uni.createFrom().voidItem();
         }
         int quota = quotaOf(tenantId);
-        Count count = counts.computeIfAbsent(tenantId, tenant -> new Count());
-        return count.current(() -> unfinishedIn(tenantId), config.admission().quotaRefresh())
+        Count count = counts.computeIfAbsent(tenantId, tenant -> new Count(() -> unfinishedIn(tenant)));
+        return count.current(config.admission().quotaRefresh())
                 .invoke(unfinished -> {
                     if (unfinished >= quota) {
                         throw ProblemException.tooManyRequests("unfinished-quota-reached", "this tenant already has "
@@ -76,39 +77,29 @@ public class UnfinishedQuota {
     /** One tenant's last read figure, when it was read, and what was accepted here since. */
     private static final class Count {
         private final AtomicInteger acceptedSinceRead = new AtomicInteger();
+        private final SharedRead<Long> reading;
         private volatile long readFigure;
         private volatile long readAt = Long.MIN_VALUE;
-        /** The read under way, shared by every request that arrives while it runs. */
-        private Uni<Long> reading;
 
-        Uni<Long> current(java.util.function.Supplier<Uni<Long>> read, Duration freshFor) {
-            long now = System.nanoTime();
-            if (readAt != Long.MIN_VALUE && now - readAt < freshFor.toNanos()) {
-                return Uni.createFrom().item(readFigure + acceptedSinceRead.get());
-            }
-            return CallerContext.backOnCallersContext(shared(read)).map(figure -> figure + acceptedSinceRead.get());
-        }
-
-        private synchronized Uni<Long> shared(java.util.function.Supplier<Uni<Long>> read) {
-            if (reading == null) {
+        Count(Supplier<Uni<Long>> read) {
+            this.reading = new SharedRead<>(() -> {
                 long startedAt = System.nanoTime();
-                reading = read.get()
+                return read.get()
                         .invoke(figure -> {
                             // Submits accepted while the count ran may or may not be in it; keeping them
-                            // counted errs towards refusing, never towards overshooting.
+                            // counted until it is done errs towards refusing, never towards overshooting.
                             readFigure = figure;
                             readAt = startedAt;
                         })
-                        .eventually(this::readDone)
-                        .memoize().indefinitely();
-            }
-            return reading;
+                        .eventually(() -> acceptedSinceRead.set(0));
+            });
         }
 
-        private synchronized void readDone() {
-            reading = null;
-            // Accepted before the read started are in its figure now.
-            acceptedSinceRead.set(0);
+        Uni<Long> current(Duration freshFor) {
+            if (readAt != Long.MIN_VALUE && System.nanoTime() - readAt < freshFor.toNanos()) {
+                return Uni.createFrom().item(readFigure + acceptedSinceRead.get());
+            }
+            return reading.get().map(figure -> figure + acceptedSinceRead.get());
         }
     }
 }

@@ -8,7 +8,7 @@ import com.networknt.schema.ValidationMessage;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.taskgate.api.config.ApiConfig;
-import io.taskgate.api.context.CallerContext;
+import io.taskgate.api.context.SharedRead;
 import io.taskgate.api.problem.ProblemException;
 import io.taskgate.model.RedisNames;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,7 +41,7 @@ public class TaskTypeCatalog {
     private final ReactiveRedisDataSource redis;
     private final JsonSchemaFactory schemas = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
     private volatile Announced announced = new Announced(Set.of(), Map.of(), Long.MIN_VALUE);
-    private Uni<Announced> reading;
+    private final SharedRead<Announced> reading = new SharedRead<>(this::read);
 
     /** What workers have announced, with each schema compiled once. */
     private record Announced(Set<String> types, Map<String, JsonSchema> schemas, long readAt) {
@@ -73,7 +73,7 @@ public class TaskTypeCatalog {
                             throw ProblemException.badRequest("unknown-type",
                                     "no handler is known for task type '" + type + "'");
                         }
-                        return CallerContext.backOnCallersContext(read());
+                        return reading.get();
                     });
         }).invoke(known -> fits(type, input, known.schemas().get(type))).replaceWithVoid();
     }
@@ -95,7 +95,7 @@ public class TaskTypeCatalog {
         if (System.nanoTime() - known.readAt() < REFRESH.toNanos() && known.readAt() != Long.MIN_VALUE) {
             return Uni.createFrom().item(known);
         }
-        return CallerContext.backOnCallersContext(read()).onFailure().recoverWithUni(failure -> {
+        return reading.get().onFailure().recoverWithUni(failure -> {
             // Redis away: what was read before still holds; with nothing read yet, say so.
             if (announced.readAt() != Long.MIN_VALUE) {
                 return Uni.createFrom().item(announced);
@@ -104,22 +104,13 @@ public class TaskTypeCatalog {
         });
     }
 
-    private synchronized Uni<Announced> read() {
-        if (reading == null) {
-            long startedAt = System.nanoTime();
-            reading = Uni.combine().all()
-                    .unis(redis.set(String.class).smembers(RedisNames.HANDLER_TYPES),
-                            redis.hash(String.class).hgetall(RedisNames.HANDLER_SCHEMAS))
-                    .asTuple()
-                    .map(read -> announced = new Announced(Set.copyOf(read.getItem1()), compiled(read.getItem2()), startedAt))
-                    .eventually(this::readDone)
-                    .memoize().indefinitely();
-        }
-        return reading;
-    }
-
-    private synchronized void readDone() {
-        reading = null;
+    private Uni<Announced> read() {
+        long startedAt = System.nanoTime();
+        return Uni.combine().all()
+                .unis(redis.set(String.class).smembers(RedisNames.HANDLER_TYPES),
+                        redis.hash(String.class).hgetall(RedisNames.HANDLER_SCHEMAS))
+                .asTuple()
+                .map(read -> announced = new Announced(Set.copyOf(read.getItem1()), compiled(read.getItem2()), startedAt));
     }
 
     /** A schema that cannot be compiled is left out (its type then takes any input) and logged. */
