@@ -24,7 +24,9 @@ class RedisOutageTest {
         system = RunningSystem.start("redis-outage");
         api = system.startApi("api-1");
         strictApi = system.startApi("api-strict", Map.of("taskgate.api.limits.when-redis-fails", "refuse"));
-        system.startWorker("worker-1", RunningSystem.fastRecovery(Map.of("taskgate.worker.concurrency", "8")));
+        system.startWorker("worker-1", RunningSystem.fastRecovery(Map.of(
+                "taskgate.worker.concurrency", "8",
+                "taskgate.worker.announce-every", "1s")));
     }
 
     @AfterAll
@@ -76,6 +78,14 @@ class RedisOutageTest {
         accepted.addAll(submitEchoes(5, 0));
 
         awaitAllFinal(accepted);
+        // The workers announce their types and input schemas again, so the api goes back to
+        // holding inputs to their schema instead of letting everything through.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(system.redis().call("SISMEMBER", "taskgate:handler-types", "flaky")).isEqualTo(1L);
+            TaskgateClient.Answer invalid = api.post("/api/v1/tasks", "{\"type\":\"echo\",\"input\":{\"delayMs\":-1}}");
+            assertThat(invalid.status()).isEqualTo(400);
+            assertThat(invalid.json().get("type").asText()).endsWith("/invalid-input");
+        });
     }
 
     private static List<String> submitEchoes(int count, int delayMs) {

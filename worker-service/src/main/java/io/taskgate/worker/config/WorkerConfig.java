@@ -33,6 +33,13 @@ public interface WorkerConfig {
     @WithDefault("5s")
     Duration heartbeat();
 
+    /**
+     * How often the task types and input schemas this worker runs are written to Redis again
+     * (they are written at start too), so an emptied Redis learns them back within this long.
+     */
+    @WithDefault("30s")
+    Duration announceEvery();
+
     /** The retry and timeout policy of task types that have none of their own. */
     Policy defaultPolicy();
 
