@@ -3,6 +3,11 @@ package io.taskgate.model;
 /**
  * The Redis keys and channels both services use. They are part of the contract: changing one
  * here changes it for both sides at once.
+ *
+ * <p>Redis Cluster: a script or transaction may only touch keys of one hash slot. Keys used
+ * together therefore share a hash tag (the part in braces, which is all Redis hashes when it is
+ * there): the retry set is tagged with the task stream's whole name, so it lands in the slot
+ * the stream's own name hashes to, and the stream keeps the name operators and autoscalers know.
  */
 public final class RedisNames {
 
@@ -18,8 +23,11 @@ public final class RedisNames {
     /** Pub/sub channel carrying the ids of running tasks whose cancellation was asked for. */
     public static final String CANCEL_CHANNEL = "taskgate:cancel";
 
-    /** Sorted set of retries waiting for their time, scored by due time in epoch milliseconds. */
-    public static final String RETRY_SET = "taskgate:retries";
+    /**
+     * Sorted set of retries waiting for their time, scored by due time in epoch milliseconds.
+     * One script moves due members from here onto {@link #TASK_STREAM}, so the two share a slot.
+     */
+    public static final String RETRY_SET = "{" + TASK_STREAM + "}:retries";
 
     /** Stream of tasks given up on (delivery limit or retries exhausted), for inspection and replay. */
     public static final String DEAD_LETTER_STREAM = "taskgate:dead-letter";
@@ -39,8 +47,15 @@ public final class RedisNames {
     /** Pub/sub channel for fleet-level events (circuit breaker transitions) that dashboards follow. */
     public static final String SYSTEM_CHANNEL = "taskgate:system";
 
-    /** Prefix of each worker's breaker report ({@code taskgate:breakers:<worker>}), a JSON value that expires. */
-    public static final String BREAKER_REPORT_PREFIX = "taskgate:breakers:";
+    /**
+     * Hash of worker → its latest breaker report (JSON with a {@code reportedAt}). One key rather
+     * than one per worker, so readers need no keyspace scan, which a cluster could not answer
+     * from one node; reports older than {@link #BREAKER_REPORT_LIFETIME} are stale and removed.
+     */
+    public static final String BREAKER_REPORTS = "taskgate:breakers";
+
+    /** How long a breaker report stands for its worker; workers write theirs three times as often. */
+    public static final java.time.Duration BREAKER_REPORT_LIFETIME = java.time.Duration.ofSeconds(15);
 
     /** Set of task types some worker has declared a handler for. */
     public static final String HANDLER_TYPES = "taskgate:handler-types";

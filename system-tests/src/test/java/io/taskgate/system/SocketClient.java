@@ -25,8 +25,8 @@ final class SocketClient implements WebSocket.Listener, AutoCloseable {
     private volatile int closeCode = -1;
     private volatile Throwable error;
 
-    private SocketClient(URI uri, String apiKey, String origin) {
-        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder()
+    private SocketClient(HttpClient client, URI uri, String apiKey, String origin) {
+        WebSocket.Builder builder = client.newWebSocketBuilder()
                 .connectTimeout(Duration.ofSeconds(5));
         if (apiKey != null) {
             builder.header("Authorization", "Bearer " + apiKey);
@@ -39,12 +39,17 @@ final class SocketClient implements WebSocket.Listener, AutoCloseable {
 
     /** Opens a socket, sending {@code apiKey} on the upgrade (none when null). */
     static SocketClient connect(URI uri, String apiKey) {
-        return new SocketClient(uri, apiKey, null);
+        return new SocketClient(HttpClient.newHttpClient(), uri, apiKey, null);
+    }
+
+    /** Opens a socket through {@code client} (a wss:// one with its own trust, for instance). */
+    static SocketClient connect(HttpClient client, URI uri, String apiKey) {
+        return new SocketClient(client, uri, apiKey, null);
     }
 
     /** Opens a socket as a page from {@code origin} would. */
     static SocketClient connect(URI uri, String apiKey, String origin) {
-        return new SocketClient(uri, apiKey, origin);
+        return new SocketClient(HttpClient.newHttpClient(), uri, apiKey, origin);
     }
 
     /** The code of the server's close frame; -1 while open, or when the connection was dropped without one. */

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.keys.KeyScanArgs;
 import io.smallrye.mutiny.Uni;
 import io.taskgate.api.auth.RequiresRole;
 import io.taskgate.api.auth.Role;
@@ -17,22 +16,21 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * {@code GET /api/v1/health/circuit-breakers}: every circuit breaker on every live worker, read
- * from the reports workers refresh in Redis every few seconds (a report expires when its worker
- * stops refreshing it, so dead workers drop out on their own). {@code status} is
+ * from the reports workers refresh in one Redis hash every few seconds. A report older than its
+ * lifetime belongs to a worker that stopped refreshing it: it is left out and removed, so dead
+ * workers drop out on their own. {@code status} is
  * {@code degraded} while any breaker is open.
  */
 @Path("/api/v1/health/circuit-breakers")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "health")
 public class CircuitBreakerHealthResource {
-
-    /** Reports read at most; a fleet larger than this is summarised from the first ones. */
-    private static final int MAX_WORKERS = 1000;
 
     private final ReactiveRedisDataSource redis;
     private final ObjectMapper json;
@@ -47,26 +45,41 @@ public class CircuitBreakerHealthResource {
             description = "State, recent failure rate and last transition of every breaker; degraded while any is open.")
     @RequiresRole(Role.READ)
     public Uni<ObjectNode> breakers() {
-        return reportKeys()
-                .chain(keys -> keys.isEmpty() ? Uni.createFrom().item(List.<String>of())
-                        : redis.value(String.class).mget(keys.toArray(String[]::new))
-                                .map(values -> new ArrayList<>(values.values())))
-                .map(this::summarise);
+        return redis.hash(String.class).hgetall(RedisNames.BREAKER_REPORTS).chain(this::currentOnly).map(this::summarise);
     }
 
-    private Uni<List<String>> reportKeys() {
-        return redis.key(String.class)
-                .scan(new KeyScanArgs().match(RedisNames.BREAKER_REPORT_PREFIX + "*").count(500))
-                .toMulti().select().first(MAX_WORKERS)
-                .collect().asList();
+    /** The reports still standing; stale ones are removed on the way, without waiting for that. */
+    private Uni<List<JsonNode>> currentOnly(Map<String, String> byWorker) {
+        Instant oldest = Instant.now().minus(RedisNames.BREAKER_REPORT_LIFETIME);
+        List<JsonNode> current = new ArrayList<>();
+        List<String> stale = new ArrayList<>();
+        byWorker.forEach((worker, text) -> {
+            JsonNode report = parse(text);
+            if (reportedAt(report).isAfter(oldest)) {
+                current.add(report);
+            } else {
+                stale.add(worker);
+            }
+        });
+        Uni<List<JsonNode>> answer = Uni.createFrom().item(current);
+        return stale.isEmpty() ? answer : redis.hash(String.class).hdel(RedisNames.BREAKER_REPORTS, stale.toArray(String[]::new))
+                .onFailure().recoverWithItem(0)
+                .chain(removed -> answer);
     }
 
-    private ObjectNode summarise(List<String> reports) {
+    private static Instant reportedAt(JsonNode report) {
+        try {
+            return Instant.parse(report.path("reportedAt").asText());
+        } catch (RuntimeException unreadable) {
+            return Instant.EPOCH;
+        }
+    }
+
+    private ObjectNode summarise(List<JsonNode> reports) {
         ObjectNode answer = json.createObjectNode();
         ArrayNode breakers = json.createArrayNode();
         int open = 0;
-        for (String text : reports) {
-            JsonNode report = parse(text);
+        for (JsonNode report : reports) {
             for (JsonNode breaker : report.path("breakers")) {
                 ObjectNode entry = breaker.deepCopy();
                 entry.put("worker", report.path("worker").asText());

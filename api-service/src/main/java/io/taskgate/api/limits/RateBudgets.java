@@ -8,7 +8,11 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
-/** Which budgets a call is counted against: its key's and its tenant's, for the kind of call it is. */
+/**
+ * Which budgets a call is counted against: its key's and its tenant's, for the kind of call it is.
+ * Both buckets carry the tenant as hash tag, so the one script that charges them both runs on a
+ * Redis Cluster too (a key belongs to exactly one tenant).
+ */
 public final class RateBudgets {
 
     static final String BUCKET_PREFIX = "taskgate:rate:";
@@ -31,13 +35,17 @@ public final class RateBudgets {
         String name = kind.wireName();
         if (perKey > 0) {
             budgets.add(new RateBudget(name + "-per-key",
-                    BUCKET_PREFIX + name + ":key:" + caller.principal(), perKey, limits.window()));
+                    bucket(caller, name + ":key:" + caller.principal()), perKey, limits.window()));
         }
         if (perTenant > 0) {
             budgets.add(new RateBudget(name + "-per-tenant",
-                    BUCKET_PREFIX + name + ":tenant:" + caller.tenantId(), perTenant, limits.window()));
+                    bucket(caller, name + ":tenant"), perTenant, limits.window()));
         }
         return budgets;
+    }
+
+    private static String bucket(Caller caller, String rest) {
+        return BUCKET_PREFIX + "{" + caller.tenantId() + "}:" + rest;
     }
 
     private int quota(Optional<ApiConfig.TenantLimits> own,

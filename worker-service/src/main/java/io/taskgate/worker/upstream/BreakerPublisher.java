@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.value.SetArgs;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.taskgate.model.RedisNames;
@@ -12,23 +11,20 @@ import io.taskgate.worker.loops.BackgroundLoop;
 import io.taskgate.worker.loops.BackgroundLoops;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.ObservesAsync;
-import java.time.Duration;
 import java.time.Instant;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Tells the api-service about this worker's breakers. Every few seconds it writes their state to
- * a Redis key that expires soon after (a dead worker's breakers disappear on their own), and it
- * publishes each transition at once on the {@code system} channel for dashboards.
+ * Tells the api-service about this worker's breakers. Every few seconds it writes their state,
+ * stamped with the time, to this worker's field of one Redis hash (readers disregard and remove
+ * a report older than its lifetime, so a dead worker's breakers disappear), and it publishes
+ * each transition at once on the {@code system} channel for dashboards.
  */
 @ApplicationScoped
 public class BreakerPublisher {
 
     private static final Logger LOG = Logger.getLogger(BreakerPublisher.class);
-    /** Three missed refreshes and the report is gone: the worker is presumed dead. */
-    private static final Duration EXPIRY = Duration.ofSeconds(15);
-
     private final UpstreamBreakers breakers;
     private final ReactiveRedisDataSource redis;
     private final ObjectMapper json;
@@ -79,8 +75,6 @@ public class BreakerPublisher {
                 entry.put("previousState", stats.previousState());
             }
         }
-        return redis.value(String.class)
-                .set(RedisNames.BREAKER_REPORT_PREFIX + worker, report.toString(), new SetArgs().ex(EXPIRY))
-                .replaceWithVoid();
+        return redis.hash(String.class).hset(RedisNames.BREAKER_REPORTS, worker, report.toString()).replaceWithVoid();
     }
 }
