@@ -36,7 +36,6 @@ final class NginxFront implements AutoCloseable {
         try {
             Files.createDirectories(prefix.resolve("html"));
             Files.copy(shipped.resolve("nginx.conf"), prefix.resolve("nginx.conf"), StandardCopyOption.REPLACE_EXISTING);
-            Files.copy(Path.of("/etc/nginx/mime.types"), prefix.resolve("mime.types"), StandardCopyOption.REPLACE_EXISTING);
             try (Stream<Path> pages = Files.list(shipped.resolve("html"))) {
                 for (Path page : pages.toList()) {
                     Files.copy(page, prefix.resolve("html").resolve(page.getFileName()), StandardCopyOption.REPLACE_EXISTING);

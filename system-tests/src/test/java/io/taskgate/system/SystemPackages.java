@@ -25,6 +25,16 @@ final class SystemPackages {
         }
     }
 
+    /** {@code command} on the PATH, from {@code debianPackage} when it is not there yet. */
+    static void requireCommand(String command, String debianPackage) {
+        for (String folder : System.getenv("PATH").split(":")) {
+            if (java.nio.file.Files.isExecutable(Path.of(folder, command))) {
+                return;
+            }
+        }
+        require(debianPackage);
+    }
+
     static Path root() {
         return Path.of(System.getProperty("taskgate.project.root", "..")).toAbsolutePath().normalize();
     }

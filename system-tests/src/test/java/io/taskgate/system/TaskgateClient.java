@@ -18,17 +18,28 @@ final class TaskgateClient {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final ServiceProcess api;
+    private final String baseUrl;
     private final String apiKey;
 
     /** A client of {@code api} that sends {@code apiKey} with every call (none when null). */
     TaskgateClient(ServiceProcess api, String apiKey) {
+        this(api, api.baseUrl(), apiKey);
+    }
+
+    /** A client of an api this test did not start (a deployed one), at {@code baseUrl}. */
+    TaskgateClient(String baseUrl, String apiKey) {
+        this(null, baseUrl, apiKey);
+    }
+
+    private TaskgateClient(ServiceProcess api, String baseUrl, String apiKey) {
         this.api = api;
+        this.baseUrl = baseUrl;
         this.apiKey = apiKey;
     }
 
     /** The same api, called with another key (or none). */
     TaskgateClient withKey(String otherKey) {
-        return new TaskgateClient(api, otherKey);
+        return new TaskgateClient(api, baseUrl, otherKey);
     }
 
     String apiKey() {
@@ -50,7 +61,7 @@ final class TaskgateClient {
     }
 
     URI webSocketUri() {
-        return URI.create("ws://127.0.0.1:" + api.httpPort() + "/ws/tasks");
+        return URI.create(baseUrl.replaceFirst("^http", "ws") + "/ws/tasks");
     }
 
     /** Submits a task and insists on 202; returns the body. */
@@ -85,7 +96,7 @@ final class TaskgateClient {
     }
 
     private URI uri(String path) {
-        return URI.create(api.baseUrl() + path);
+        return URI.create(baseUrl + path);
     }
 
     private Answer send(HttpRequest.Builder request) {

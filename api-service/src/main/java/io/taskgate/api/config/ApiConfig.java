@@ -2,6 +2,7 @@ package io.taskgate.api.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Min;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -40,18 +41,22 @@ public interface ApiConfig {
 
         /** Submits and cancels one key may make per window. */
         @WithDefault("500")
+        @Min(0)
         int submitPerKey();
 
         /** Submits and cancels all of a tenant's keys together may make per window. */
         @WithDefault("1000")
+        @Min(0)
         int submitPerTenant();
 
         /** Reads (get, list, tickets, health) one key may make per window. */
         @WithDefault("2000")
+        @Min(0)
         int readPerKey();
 
         /** Reads all of a tenant's keys together may make per window. */
         @WithDefault("5000")
+        @Min(0)
         int readPerTenant();
 
         /** Budgets of particular tenants, overriding the defaults above. */
@@ -98,6 +103,7 @@ public interface ApiConfig {
 
         /** Unfinished (queued, running or waiting to retry) tasks one tenant may have; more is a 429. */
         @WithDefault("100000")
+        @Min(1)
         int maxUnfinishedPerTenant();
 
         /**
@@ -178,28 +184,34 @@ public interface ApiConfig {
 
         /** Page size when a listing does not ask for one. */
         @WithDefault("50")
+        @Min(1)
         int defaultPageSize();
 
         /** Largest page a listing may ask for, so one call cannot read the whole table. */
         @WithDefault("200")
+        @Min(1)
         int maxPageSize();
     }
 
     interface Sockets {
         /** Most task ids a single WebSocket connection may follow at once. */
         @WithDefault("1000")
+        @Min(1)
         int maxSubscriptionsPerConnection();
 
         /** Most task ids one subscribe frame may name. */
         @WithDefault("100")
+        @Min(1)
         int maxIdsPerFrame();
 
         /** Connections one tenant may hold on one instance; more are refused at the upgrade with 429. */
         @WithDefault("1000")
+        @Min(1)
         int maxConnectionsPerTenant();
 
         /** Connections one instance holds at most; more are refused at the upgrade with 503. */
         @WithDefault("10000")
+        @Min(1)
         int maxConnectionsPerInstance();
 
         /**
@@ -211,6 +223,7 @@ public interface ApiConfig {
 
         /** Messages that may wait unwritten on one connection before it is closed with 1013. */
         @WithDefault("10000")
+        @Min(1)
         int maxQueuedMessages();
 
         /**
@@ -251,10 +264,12 @@ public interface ApiConfig {
 
         /** Stuck tasks listed or recovered per call when the caller does not say. */
         @WithDefault("100")
+        @Min(1)
         int defaultLimit();
 
         /** Most stuck tasks one call may list or recover, so one call stays short. */
         @WithDefault("1000")
+        @Min(1)
         int maxLimit();
     }
 }

@@ -68,7 +68,8 @@ public final class ServiceProcess implements AutoCloseable {
         return service;
     }
 
-    static String javaBinary() {
+    /** The java binary of the JVM running this code, so services start on the same Java. */
+    public static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 

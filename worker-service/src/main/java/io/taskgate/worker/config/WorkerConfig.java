@@ -2,6 +2,9 @@ package io.taskgate.worker.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -15,6 +18,7 @@ public interface WorkerConfig {
      * free slots, so a busy worker leaves entries for others instead of hoarding them.
      */
     @WithDefault("16")
+    @Min(1)
     int concurrency();
 
     /**
@@ -23,6 +27,7 @@ public interface WorkerConfig {
      * effective limit is never below a type's max-attempts.
      */
     @WithDefault("10")
+    @Min(1)
     int deliveryLimit();
 
     /** How long a stopping worker lets running tasks finish before it leaves them to be reclaimed. */
@@ -67,6 +72,7 @@ public interface WorkerConfig {
     interface Policy {
         /** Attempts in all, the first included; 1 means never retry. */
         @WithDefault("3")
+        @Min(1)
         int maxAttempts();
 
         /** Delay before the first retry. */
@@ -75,6 +81,7 @@ public interface WorkerConfig {
 
         /** Each further retry waits this many times longer than the one before. */
         @WithDefault("2.0")
+        @DecimalMin("1.0")
         double multiplier();
 
         /** No retry waits longer than this. */
@@ -86,6 +93,8 @@ public interface WorkerConfig {
          * do not all come back at the same instant.
          */
         @WithDefault("0.2")
+        @DecimalMin("0.0")
+        @DecimalMax("1.0")
         double jitter();
 
         /** Longest a single attempt may run before it fails with TIMEOUT. */
@@ -114,6 +123,7 @@ public interface WorkerConfig {
 
         /** Most retries moved per poll. */
         @WithDefault("500")
+        @Min(1)
         int batch();
     }
 
@@ -130,6 +140,7 @@ public interface WorkerConfig {
         Duration every();
 
         @WithDefault("500")
+        @Min(1)
         int batch();
 
         /** How often the task stream is trimmed below its oldest unacknowledged entry. */
@@ -147,6 +158,7 @@ public interface WorkerConfig {
 
         /** Rows deleted per statement, so a purge never holds long locks. */
         @WithDefault("1000")
+        @Min(1)
         int batch();
     }
 }
