@@ -163,4 +163,42 @@ class FrontDoorLimitsTest {
             assertThat(ceilinged.post("/api/v1/tasks", "{\"type\":\"echo\",\"input\":{}}").status()).isEqualTo(202);
         });
     }
+
+    @Test
+    @Order(4)
+    void anAddressThatKeepsFailingToAuthenticateIsRefusedAndTheForwardedAddressCounts() throws Exception {
+        // Behind a proxy on loopback that the api trusts: the client is the address it forwards.
+        TaskgateClient guarded = system.startApi("api-guarded", Map.of(
+                "taskgate.api.limits.failed-auth-per-address", "5",
+                "taskgate.api.limits.failed-auth-window", "1m",
+                "quarkus.http.proxy.proxy-address-forwarding", "true",
+                "quarkus.http.proxy.allow-x-forwarded", "true",
+                "quarkus.http.proxy.trusted-proxies", "127.0.0.1"));
+        String good = guarded.apiKey();
+        java.util.function.BiFunction<String, String, java.net.http.HttpResponse<String>> list = (client, key) -> {
+            try {
+                return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create(guarded.process().baseUrl() + "/api/v1/tasks?limit=1"))
+                        .header("Authorization", "Bearer " + key).header("X-Forwarded-For", client).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        List<Integer> guessing = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            guessing.add(list.apply("203.0.113.7", "tgk_guess" + i).statusCode());
+        }
+        // Five failures fit the budget; the sixth is the one found over it, and from then on the
+        // address is refused before its credentials are looked at.
+        assertThat(guessing.subList(0, 6)).containsOnly(401);
+        assertThat(guessing.subList(6, 8)).containsOnly(429);
+        java.net.http.HttpResponse<String> refused = list.apply("203.0.113.7", good);
+        assertThat(refused.statusCode()).as("every credential from the spent address").isEqualTo(429);
+        assertThat(refused.body()).contains("too-many-failed-authentications");
+        assertThat(Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 60L);
+        // Another client behind the same proxy is not touched, nor is its good key.
+        assertThat(list.apply("203.0.113.8", "tgk_other").statusCode()).isEqualTo(401);
+        assertThat(list.apply("203.0.113.8", good).statusCode()).isEqualTo(200);
+    }
 }

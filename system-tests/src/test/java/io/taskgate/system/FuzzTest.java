@@ -47,7 +47,9 @@ class FuzzTest {
         // Budgets far above what the test sends: every request is judged on what it says.
         api = system.startApi("api-1", Map.of("taskgate.api.limits.submit-per-key", "100000",
                 "taskgate.api.limits.submit-per-tenant", "100000", "taskgate.api.limits.read-per-key", "100000",
-                "taskgate.api.limits.read-per-tenant", "100000"));
+                "taskgate.api.limits.read-per-tenant", "100000",
+                // Its bad credentials, all from one address, would soon be refused before anything else is read.
+                "taskgate.api.limits.failed-auth-per-address", "0"));
         system.startWorker("worker-1");
         // The worker's announcements (types and their input schemas) are what the api checks against.
         await().atMost(Duration.ofSeconds(30)).until(() ->
@@ -129,7 +131,7 @@ class FuzzTest {
     private static String badInput() {
         String input = switch (RANDOM.nextInt(4)) {
             case 0 -> "echo:" + pick("{\"delayMs\":-1}", "{\"delayMs\":1e308}", "{\"delayMs\":\"x\"}", "{\"delayMs\":1.5}",
-                    "{\"delayMs\":60001}", "{\"steps\":\"x\"}", "{\"steps\":101}", "{\"steps\":-" + RANDOM.nextInt(99) + "}",
+                    "{\"delayMs\":60001}", "{\"steps\":\"x\"}", "{\"steps\":101}", "{\"steps\":-" + (1 + RANDOM.nextInt(99)) + "}",
                     "{\"steps\":[]}", "{\"delayMS\":5}", "{\"mesage\":\"hi\"}", "{\"delayMs\":{}}", "{\"steps\":true}");
             case 1 -> "llm.chat:" + pick("{}", "{\"messages\":[]}", "{\"messages\":\"hi\"}", "{\"messages\":[{}]}",
                     "{\"messages\":[{\"role\":1,\"content\":\"x\"}]}", "{\"messages\":[{\"role\":\"user\"}]}",

@@ -39,6 +39,20 @@ public interface ApiConfig {
         @WithDefault("1s")
         Duration window();
 
+        /**
+         * Credentials that failed to authenticate one client address may send per
+         * {@code failed-auth-window}, counted across instances; past it the address is refused
+         * with 429 for every credential until its budget refills, so guessing keys costs the
+         * key store nothing. Behind a shared NAT, raise it. 0 turns it off. The address is the
+         * connection's, or the one a trusted proxy forwards ({@code quarkus.http.proxy.*}).
+         */
+        @WithDefault("30")
+        @Min(0)
+        int failedAuthPerAddress();
+
+        @WithDefault("1m")
+        Duration failedAuthWindow();
+
         /** Submits and cancels one key may make per window. */
         @WithDefault("500")
         @Min(0)

@@ -56,8 +56,17 @@ public class RateLimiter {
         if (!config.enabled()) {
             return Uni.createFrom().item(RateDecision.UNCOUNTED);
         }
-        List<RateBudget> counted = budgets.of(caller, kind);
-        if (counted.isEmpty()) {
+        return charge(budgets.of(caller, kind));
+    }
+
+    /** A refusal this instance already knows to stand for one of {@code counted}; null if none. */
+    RateDecision standingRefusal(List<RateBudget> counted) {
+        return refusals.refusalFor(counted, System.nanoTime());
+    }
+
+    /** Counts one call against {@code counted}, whoever they belong to (a caller, an address). */
+    Uni<RateDecision> charge(List<RateBudget> counted) {
+        if (!config.enabled() || counted.isEmpty()) {
             return Uni.createFrom().item(RateDecision.UNCOUNTED);
         }
         long now = System.nanoTime();
