@@ -6,12 +6,15 @@ source "$(dirname "$0")/common.sh"
 
 # The named volumes our containers use (emptyDirs become volumes), to remove after the pods.
 volumes=""
-for container in $(podman ps -a --filter "network=$network" --format '{{.Names}}' 2>/dev/null); do
-    volumes="$volumes $(podman inspect "$container" \
-        --format '{{range .Mounts}}{{if eq .Type "volume"}}{{.Name}} {{end}}{{end}}' 2>/dev/null || true)"
+# (Pods sit on the network through their infra container; the volumes are on the others.)
+for pod in $(podman pod ps --filter "network=$network" --format '{{.Name}}' 2>/dev/null); do
+    for container in $(podman ps -a --filter "pod=$pod" --format '{{.Names}}' 2>/dev/null); do
+        volumes="$volumes $(podman inspect "$container" \
+            --format '{{range .Mounts}}{{if eq .Type "volume"}}{{.Name}} {{end}}{{end}}' 2>/dev/null || true)"
+    done
 done
 
-for played in services init-* infrastructure; do
+for played in services 'init-*' infrastructure; do
     for file in "$state"/$played.yaml; do
         [ -e "$file" ] || continue
         podman_quiet kube down "$file" >/dev/null 2>&1 || true
@@ -30,7 +33,8 @@ fi
 podman secret rm taskgate-secrets >/dev/null 2>&1 || true
 if [ -f "$state/images" ]; then
     while read -r image; do
-        podman image rm --force "$image" >/dev/null 2>&1 || true
+        # Not forced: an image some other container still uses stays.
+        podman image rm "$image" >/dev/null 2>&1 || true
     done < "$state/images"
 fi
 # Layers left untagged by rebuilds of our images, and nothing else.

@@ -32,9 +32,12 @@ case "$images" in
         base_image="${TASKGATE_BASE_IMAGE:-docker.io/library/eclipse-temurin:17-jre}"
         image_overrides="" ;;
     debian)
-        "$root/deploy/containers/build-base-image.sh"
-        echo localhost/taskgate-debian:12 localhost/taskgate-postgres:15 localhost/taskgate-redis:7 \
-            | tr ' ' '\n' >> "$state/images"
+        # Only what it builds now is ours to remove later; images that were there stay.
+        if ! "$root/deploy/containers/build-base-image.sh" 2> "$state/base-images.log"; then
+            cat "$state/base-images.log" >&2
+            exit 1
+        fi
+        sed -n 's/^built //p' "$state/base-images.log" >> "$state/images"
         base_image=localhost/taskgate-debian:12
         image_overrides="
   - name: docker.io/library/postgres
@@ -47,19 +50,15 @@ case "$images" in
 esac
 
 # --- the services' images ---------------------------------------------------------------------
-jars=("$root/api-service/target/quarkus-app/quarkus-run.jar" "$root/worker-service/target/quarkus-app/quarkus-run.jar"
-      "$root/deploy/llm-simulator/target/llm-simulator.jar")
-for jar in "${jars[@]}"; do
-    if [ ! -f "$jar" ]; then
-        if [ "${TASKGATE_SKIP_BUILD:-}" = 1 ]; then
-            echo "$jar is missing and TASKGATE_SKIP_BUILD=1: build the project first" >&2
-            exit 1
-        fi
-        log "building the services (Maven)"
-        (cd "$root" && ./mvnw -B -q package -DskipTests)
-        break
-    fi
-done
+if [ "${TASKGATE_SKIP_BUILD:-}" = 1 ]; then
+    for jar in "$root/api-service/target/quarkus-app/quarkus-run.jar" \
+               "$root/worker-service/target/quarkus-app/quarkus-run.jar" "$root/deploy/llm-simulator/target/llm-simulator.jar"; do
+        [ -f "$jar" ] || { echo "$jar is missing and TASKGATE_SKIP_BUILD=1: build the project first" >&2; exit 1; }
+    done
+else
+    log "building the services (Maven)"
+    (cd "$root" && ./mvnw -B -q package -DskipTests)
+fi
 for service in api-service worker-service llm-simulator; do
     log "image localhost/taskgate/$service:dev"
     podman_quiet build --quiet --format docker --build-arg BASE_IMAGE="$base_image" \
@@ -105,26 +104,6 @@ resources:
   - $overlay
 images:$image_overrides
 patches:
-  # podman has no Services: pods find each other by pod name (<deployment>-pod-0).
-  - target: {kind: ConfigMap, name: taskgate-config}
-    patch: |-
-      - {op: replace, path: /data/QUARKUS_DATASOURCE_REACTIVE_URL, value: "postgresql://postgres-pod-0:5432/taskgate"}
-      - {op: replace, path: /data/QUARKUS_REDIS_HOSTS, value: "redis://redis-pod-0:6379"}
-  - target: {kind: ConfigMap, name: taskgate-api-config}
-    patch: |-
-      - {op: replace, path: /data/QUARKUS_DATASOURCE_JDBC_URL, value: "jdbc:postgresql://postgres-pod-0:5432/taskgate"}
-  - target: {kind: Deployment, name: taskgate-worker}
-    patch: |-
-      apiVersion: apps/v1
-      kind: Deployment
-      metadata: {name: taskgate-worker}
-      spec:
-        template:
-          spec:
-            containers:
-              - name: worker
-                env:
-                  - {name: TASKGATE_LLM_BASE_URL, value: "http://llm-simulator-pod-0:8090"}
   # The api on the host's loopback, as a port-forward would put it.
   - target: {kind: Deployment, name: taskgate-api}
     patch: |-
@@ -141,9 +120,10 @@ patches:
 YAML
 kubectl kustomize "$state" > "$state/rendered.yaml"
 
-# podman plays Deployments and ConfigMaps; Services, autoscalers, budgets and policies are for a
-# cluster. podman 4 starts init containers without waiting for them, so each init container runs
-# first as a pod of its own (the api's schema migration), and the services start after it.
+# podman plays each Deployment as a Pod named after it (its network resolves pod names, so the
+# Service names in the manifests reach them); Services, autoscalers, budgets and policies are for
+# a cluster. podman 4 starts init containers without waiting for them, so each init container
+# runs first as a pod of its own (the api's schema migration), and the services start after it.
 python3 "$root/deploy/podman/split-for-podman.py" "$state/rendered.yaml" "$state"
 
 if ! podman network exists "$network"; then
@@ -176,8 +156,8 @@ else
     log "PostgreSQL, Redis and the LLM simulator"
     play "$state/infrastructure.yaml"
 fi
-wait_for PostgreSQL 90 podman exec postgres-pod-0-postgres pg_isready -h 127.0.0.1 -U taskgate -d taskgate
-wait_for Redis 60 podman exec redis-pod-0-redis bash -c 'exec 3<>/dev/tcp/127.0.0.1/6379'
+wait_for PostgreSQL 90 podman exec postgres-postgres pg_isready -h 127.0.0.1 -U taskgate -d taskgate
+wait_for Redis 60 podman exec redis-redis bash -c 'exec 3<>/dev/tcp/127.0.0.1/6379'
 
 for init in "$state"/init-*.yaml; do
     [ -e "$init" ] || continue

@@ -200,5 +200,29 @@ class FrontDoorLimitsTest {
         // Another client behind the same proxy is not touched, nor is its good key.
         assertThat(list.apply("203.0.113.8", "tgk_other").statusCode()).isEqualTo(401);
         assertThat(list.apply("203.0.113.8", good).statusCode()).isEqualTo(200);
+
+        // The WebSocket is no way around it: the spent address cannot upgrade either...
+        assertThat(upgradeStatus(guarded, "203.0.113.7", good)).isEqualTo(429);
+        // ...and guesses sent as upgrades are counted like any others.
+        for (int i = 0; i < 6; i++) {
+            assertThat(upgradeStatus(guarded, "203.0.113.9", "tgk_socket_guess" + i)).isEqualTo(401);
+        }
+        assertThat(list.apply("203.0.113.9", good).statusCode()).isEqualTo(429);
+    }
+
+    /** The status a WebSocket upgrade is answered with (101 when it was let through). */
+    private static int upgradeStatus(TaskgateClient api, String client, String key) {
+        try {
+            java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                    .header("Authorization", "Bearer " + key).header("X-Forwarded-For", client)
+                    .buildAsync(api.webSocketUri(), new java.net.http.WebSocket.Listener() { })
+                    .join().abort();
+            return 101;
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof java.net.http.WebSocketHandshakeException refused) {
+                return refused.getResponse().statusCode();
+            }
+            throw e;
+        }
     }
 }

@@ -70,9 +70,7 @@ final class NginxFront implements AutoCloseable {
             Path conf = prefix.resolve("nginx.conf");
             String text = Files.readString(conf)
                     .replace("listen 80;", "listen 127.0.0.1:" + httpPort + ";")
-                    .replace("listen 443 ssl http2;", "listen 127.0.0.1:" + httpsPort + " ssl http2;")
-                    .replace("listen [::]:80;\n", "")
-                    .replace("listen [::]:443 ssl http2;\n", "");
+                    .replace("listen 443 ssl http2;", "listen 127.0.0.1:" + httpsPort + " ssl http2;");
             Path running = prefix.resolve("nginx-test-ports.conf");
             Files.writeString(running, text);
             process = new ProcessBuilder("nginx", "-p", prefix + "/", "-c", running.toString(), "-g", "daemon off;")
