@@ -134,6 +134,18 @@ public class TaskRecord {
         touch(now);
     }
 
+    /**
+     * Takes back an attempt whose worker is gone, so the task can start again, be cancelled or
+     * fail in the same transaction. Not a change of its own: only the move that follows counts,
+     * so subscribers see one step in {@code eventSeq}, not a skipped one.
+     */
+    public void takeBackAbandonedAttempt() {
+        if (status != TaskStatus.RUNNING) {
+            throw new IllegalStateException("task " + id + " is " + status + ", not RUNNING");
+        }
+        status = TaskStatus.QUEUED;
+    }
+
     /** Counts a change that does not alter the status, such as progress. */
     public void touch(Instant now) {
         eventSeq++;

@@ -53,4 +53,20 @@ class TaskStatusTest {
 
         assertThatThrownBy(() -> task.moveTo(TaskStatus.RUNNING, now)).isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void restartingAnAbandonedAttemptIsOneStepInTheSequence() {
+        Instant now = Instant.parse("2026-01-01T00:00:00Z");
+        TaskRecord task = TaskRecord.queued(TaskIds.newId(), Tenants.DEFAULT, "echo", "{}", now);
+        task.moveTo(TaskStatus.RUNNING, now);
+        long seqOfDeadAttempt = task.eventSeq;
+
+        task.takeBackAbandonedAttempt();
+        task.moveTo(TaskStatus.RUNNING, now.plusSeconds(1));
+
+        assertThat(task.attempts).isEqualTo(2);
+        assertThat(task.eventSeq).isEqualTo(seqOfDeadAttempt + 1);
+        TaskRecord queued = TaskRecord.queued(TaskIds.newId(), Tenants.DEFAULT, "echo", "{}", now);
+        assertThatThrownBy(queued::takeBackAbandonedAttempt).isInstanceOf(IllegalStateException.class);
+    }
 }

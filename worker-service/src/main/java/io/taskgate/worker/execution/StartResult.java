@@ -1,6 +1,7 @@
 package io.taskgate.worker.execution;
 
 import io.taskgate.model.TaskRecord;
+import io.taskgate.model.TaskView;
 
 /**
  * What became of a delivery when the worker tried to start its task.
@@ -9,20 +10,27 @@ import io.taskgate.model.TaskRecord;
  * @param started the task is now RUNNING under this delivery
  * @param deadLetterReason set when the task was given up on and its entry belongs in the
  *     dead-letter stream
+ * @param lastStored the row as this delivery found it, when an earlier delivery of the same entry
+ *     may have stored it and died before publishing it; null otherwise
  */
-record StartResult(TaskRecord task, boolean started, String deadLetterReason) {
+record StartResult(TaskRecord task, boolean started, String deadLetterReason, TaskView lastStored) {
 
-    static StartResult started(TaskRecord task) {
-        return new StartResult(task, true, null);
+    static StartResult started(TaskRecord task, TaskView lastStored) {
+        return new StartResult(task, true, null, lastStored);
     }
 
-    /** Nothing to run: the task is gone, finished, not due yet, or held by another delivery. */
+    /** Nothing to run: the task is gone, not due yet, or held by another delivery. */
     static StartResult skipped() {
-        return new StartResult(null, false, null);
+        return new StartResult(null, false, null, null);
+    }
+
+    /** Nothing to run because the task is finished; its final view is published again. */
+    static StartResult finished(TaskView lastStored) {
+        return new StartResult(null, false, null, lastStored);
     }
 
     /** The task was settled without running (cancelled, or over its delivery limit). */
-    static StartResult settled(TaskRecord task, String deadLetterReason) {
-        return new StartResult(task, false, deadLetterReason);
+    static StartResult settled(TaskRecord task, String deadLetterReason, TaskView lastStored) {
+        return new StartResult(task, false, deadLetterReason, lastStored);
     }
 }

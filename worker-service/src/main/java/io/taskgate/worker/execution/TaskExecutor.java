@@ -7,10 +7,12 @@ import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.TimeoutException;
 import io.smallrye.mutiny.Uni;
 import io.taskgate.model.TaskError;
+import io.taskgate.model.TaskEvent;
 import io.taskgate.model.TaskEventPublisher;
 import io.taskgate.model.TaskEventType;
 import io.taskgate.model.TaskRecord;
 import io.taskgate.model.TaskStreamEntry;
+import io.taskgate.model.TaskViews;
 import io.taskgate.worker.config.RetryPolicies;
 import io.taskgate.worker.config.RetryPolicy;
 import io.taskgate.worker.handler.HandlerRegistry;
@@ -68,6 +70,8 @@ public class TaskExecutor {
     /** Must be subscribed on {@code context}, a duplicated context of this delivery's own. */
     public Uni<Void> execute(TaskStreamEntry entry, String entryId, Context context) {
         return store.startAttempt(entry.taskId(), entryId, policies.deliveryLimit(entry.type()))
+                .call(start -> start.lastStored() == null ? Uni.createFrom().voidItem()
+                        : events.publish(TaskEvent.of(TaskEventType.STATUS, start.lastStored())))
                 .chain(start -> {
                     if (start.started()) {
                         return run(entry, new TaskRun(start.task(), context, store, events, json, outputs));
@@ -80,8 +84,7 @@ public class TaskExecutor {
         if (start.task() == null) {
             return Uni.createFrom().voidItem();
         }
-        return events.publish(io.taskgate.model.TaskEvent.of(TaskEventType.STATUS,
-                        io.taskgate.model.TaskViews.of(start.task(), json)))
+        return events.publish(TaskEvent.of(TaskEventType.STATUS, TaskViews.of(start.task(), json)))
                 .invoke(() -> {
                     if (start.deadLetterReason() != null) {
                         throw new DeadLetter(start.deadLetterReason(), "task " + start.task().id);

@@ -1,11 +1,14 @@
 package io.taskgate.worker.execution;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import io.taskgate.model.TaskError;
 import io.taskgate.model.TaskRecord;
 import io.taskgate.model.TaskStatus;
+import io.taskgate.model.TaskView;
+import io.taskgate.model.TaskViews;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import java.time.Clock;
@@ -31,18 +34,31 @@ public class TaskStore implements PanacheRepositoryBase<TaskRecord, UUID> {
     private static final Duration CLOCK_TOLERANCE = Duration.ofMillis(500);
 
     private final Clock clock = Clock.systemUTC();
+    private final ObjectMapper json;
+
+    public TaskStore(ObjectMapper json) {
+        this.json = json;
+    }
 
     /**
      * Starts a new attempt for the delivery {@code entryId}. A QUEUED task starts (unless its
      * retry is not due yet). A RUNNING task restarts only if this is a redelivery of the very
      * entry that holds it — its holder died; any other entry for it is a duplicate and skipped.
      * A task already started {@code deliveryLimit} times is failed with DELIVERY_LIMIT instead.
+     *
+     * <p>A holder that died may have stored its last change without publishing it, and a finished
+     * task's entry comes back only when its worker died between storing the outcome and
+     * acknowledging. In both cases the row as found is handed back to be published again:
+     * subscribers drop a seq they already have, so a repeat costs nothing and a loss is repaired.
      */
     public Uni<StartResult> startAttempt(UUID taskId, String entryId, int deliveryLimit) {
         return Panache.withTransaction(() -> lock(taskId).map(task -> {
             Instant now = now();
-            if (task == null || task.status.isFinal()) {
+            if (task == null) {
                 return StartResult.skipped();
+            }
+            if (task.status.isFinal()) {
+                return StartResult.finished(TaskViews.of(task, json));
             }
             if (task.status == TaskStatus.RUNNING && !entryId.equals(task.leaseEntryId)) {
                 return StartResult.skipped();
@@ -51,24 +67,26 @@ public class TaskStore implements PanacheRepositoryBase<TaskRecord, UUID> {
                     && task.nextAttemptAt.isAfter(now.plus(CLOCK_TOLERANCE))) {
                 return StartResult.skipped();
             }
+            TaskView lastStored = null;
             if (task.status == TaskStatus.RUNNING) {
-                task.moveTo(TaskStatus.QUEUED, now);
+                lastStored = TaskViews.of(task, json);
+                task.takeBackAbandonedAttempt();
             }
             if (task.cancelRequested) {
                 task.moveTo(TaskStatus.CANCELLED, now);
-                return StartResult.settled(task, null);
+                return StartResult.settled(task, null, lastStored);
             }
             if (task.attempts >= deliveryLimit) {
                 recordError(task, TaskError.permanent("DELIVERY_LIMIT",
                         "given up after " + task.attempts + " starts"));
                 task.moveTo(TaskStatus.FAILED, now);
-                return StartResult.settled(task, "DELIVERY_LIMIT");
+                return StartResult.settled(task, "DELIVERY_LIMIT", lastStored);
             }
             task.moveTo(TaskStatus.RUNNING, now);
             task.leaseEntryId = entryId;
             task.heartbeatAt = now;
             task.nextAttemptAt = null;
-            return StartResult.started(task);
+            return StartResult.started(task, lastStored);
         }));
     }
 
