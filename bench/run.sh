@@ -2,12 +2,17 @@
 # Builds Taskgate and runs the pipeline benchmark against real local processes.
 # Usage: bench/run.sh [submits] [clients] [end-to-end tasks] [worker concurrency]
 #        bench/run.sh llm [tasks] [worker concurrency] [ms per call]
+#        bench/run.sh submit [seconds per round] [connections] [rounds]   (drives Debian's wrk)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -B -q -DskipTests package -pl bench,api-service,worker-service,deploy/llm-simulator -am
 main=io.taskgate.bench.PipelineBenchmark
 if [ "${1:-}" = "llm" ]; then
   main=io.taskgate.bench.LlmChatBenchmark
+  shift
+elif [ "${1:-}" = "submit" ]; then
+  deploy/tools/require-packages.sh wrk
+  main=io.taskgate.bench.SubmitBenchmark
   shift
 fi
 exec java -Dtaskgate.project.root="$PWD" -cp bench/target/bench.jar "$main" "$@"

@@ -88,6 +88,64 @@ class RedisOutageTest {
         });
     }
 
+    /**
+     * Redis dies under many concurrent submits, so batches are cut in the middle: rows stored,
+     * their XADD refused. Each request of such a batch is answered 503 with Retry-After and its
+     * row withdrawn; every 202 runs once Redis is back, and no other row of the burst is left.
+     */
+    @Test
+    void aBurstCutByARedisCrashAcceptsExactlyWhatItQueued() throws Exception {
+        String burst = java.util.UUID.randomUUID().toString();
+        // Budgets the burst does not reach: it measures batches, not rate limits.
+        TaskgateClient burstApi = system.startApi("api-burst", Map.of(
+                "taskgate.api.limits.submit-per-key", "100000000", "taskgate.api.limits.submit-per-tenant", "100000000"));
+        java.util.Set<String> accepted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.Map<String, Integer> refusals = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicBoolean crashed = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger refusedAfterCrash = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(64);
+        for (int c = 0; c < 64; c++) {
+            clients.execute(() -> {
+                while (refusedAfterCrash.get() < 200) {
+                    TaskgateClient.Answer answer = burstApi.post("/api/v1/tasks",
+                            "{\"type\":\"echo\",\"input\":{\"message\":\"" + burst + "\"}}");
+                    if (answer.status() == 202) {
+                        accepted.add(answer.json().get("id").asText());
+                    } else {
+                        refusals.merge(answer.status() + " " + answer.json().get("type").asText().replaceAll(".*/", "")
+                                + (answer.retryAfter() == null ? " without Retry-After" : " with Retry-After"), 1, Integer::sum);
+                        if (crashed.get()) {
+                            refusedAfterCrash.incrementAndGet();
+                        }
+                    }
+                }
+            });
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(accepted.size())
+                .as("accepted before the crash; refused meanwhile: %s", refusals).isGreaterThanOrEqualTo(500));
+        crashed.set(true);
+        system.crashRedis();
+        clients.shutdown();
+        assertThat(clients.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS)).as("clients stopped").isTrue();
+        // The load formed batches, so the crash cut some of them, not only single submits.
+        double largestBatch = largestSubmitBatch(burstApi);
+        system.restartRedis();
+
+        assertThat(largestBatch).as("largest submit batch").isGreaterThan(1);
+        assertThat(refusals).as("refusals by status, type and Retry-After")
+                .containsKey("503 queue-unavailable with Retry-After")
+                .allSatisfy((answer, count) -> assertThat(answer).startsWith("503 ").endsWith(" with Retry-After"));
+        awaitAllFinal(new ArrayList<>(accepted));
+        long rowsOfBurst = system.ledger().count("SELECT count(*) FROM tasks WHERE input->>'message' = '" + burst + "'");
+        assertThat(rowsOfBurst).as("rows of the burst, against %d answered 202", accepted.size()).isEqualTo(accepted.size());
+    }
+
+    private static double largestSubmitBatch(TaskgateClient api) {
+        String metrics = api.get("/q/metrics").body();
+        return metrics.lines().filter(line -> line.startsWith("taskgate_submit_batch_size_max"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).max().orElse(0);
+    }
+
     private static List<String> submitEchoes(int count, int delayMs) {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {

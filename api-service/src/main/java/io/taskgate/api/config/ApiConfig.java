@@ -205,6 +205,20 @@ public interface ApiConfig {
         @WithDefault("200")
         @Min(1)
         int maxPageSize();
+
+        /**
+         * Most submits stored with one INSERT and queued with one pipelined XADD batch. Batches
+         * form by themselves from submits that arrive while earlier ones are being stored; 1
+         * turns grouping off (each submit its own statement and XADD).
+         */
+        @WithDefault("128")
+        @Min(1)
+        int submitBatchSize();
+
+        /** Submit batches being stored at once; each holds one PostgreSQL connection meanwhile. */
+        @WithDefault("2")
+        @Min(1)
+        int submitBatchesInFlight();
     }
 
     interface Sockets {

@@ -14,36 +14,27 @@ import io.taskgate.api.limits.UnfinishedQuota;
 import io.taskgate.api.problem.ProblemException;
 import io.taskgate.model.TaskIds;
 import io.taskgate.model.TaskRecord;
-import io.taskgate.model.TaskStreamEntry;
-import io.taskgate.model.TaskView;
 import io.taskgate.model.TaskViews;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
-import java.util.function.Supplier;
-import org.jboss.logging.Logger;
 
 /**
- * Accepts a task: checks the request, stores the row, then appends it to the stream. The answer
- * goes out only after both, so an accepted task is both durable and on its way to a worker.
+ * Accepts a task: checks the request, then stores the row and appends it to the stream (together
+ * with other submits arriving meanwhile, see {@link GroupedSubmits}). The answer goes out only
+ * after both, so an accepted task is both durable and on its way to a worker.
  *
  * <p>With an Idempotency-Key the row and the key are stored in one transaction, and only the
- * transaction that claimed the key queues its task; every other submission with that key is
- * rolled back and answered with the task the key already names.
+ * submission that claimed the key queues its task; every other submission with that key is
+ * answered with the task the key already names.
  */
 @ApplicationScoped
 public class TaskSubmitter {
 
-    private static final Logger LOG = Logger.getLogger(TaskSubmitter.class);
-    private static final Duration QUEUE_RETRY_AFTER = Duration.ofSeconds(5);
-    private static final Duration STORE_RETRY_AFTER = Duration.ofSeconds(5);
-    private static final Supplier<Uni<Void>> NOTHING_MORE = () -> Uni.createFrom().voidItem();
-
     private final TaskRepository tasks;
-    private final TaskQueue queue;
+    private final GroupedSubmits submits;
     private final TaskTypeCatalog types;
     private final IdempotencyKeys keys;
     private final ApiConfig config;
@@ -53,10 +44,10 @@ public class TaskSubmitter {
     private final BacklogMonitor backlog;
     private final Clock clock = Clock.systemUTC();
 
-    public TaskSubmitter(TaskRepository tasks, TaskQueue queue, TaskTypeCatalog types, IdempotencyKeys keys,
+    public TaskSubmitter(TaskRepository tasks, GroupedSubmits submits, TaskTypeCatalog types, IdempotencyKeys keys,
             ApiConfig config, ObjectMapper json, MeterRegistry meters, UnfinishedQuota quota, BacklogMonitor backlog) {
         this.tasks = tasks;
-        this.queue = queue;
+        this.submits = submits;
         this.types = types;
         this.keys = keys;
         this.config = config;
@@ -71,67 +62,35 @@ public class TaskSubmitter {
         JsonNode input = checkedInput(request.input());
         // The cheap local checks first: a full backlog refuses without a database round trip.
         backlog.admit();
-        return types.check(type, input).chain(() -> quota.admit(tenantId)).chain(() -> key.isPresent()
-                ? submitOnce(new KeyedRequest(tenantId, type, input, key.get(), RequestFingerprint.of(type, input)), true)
-                : accept(newTask(tenantId, type, input), NOTHING_MORE).map(Submission::created));
-    }
-
-    /** Stores, queues and counts a new task; {@code inSameTransaction} runs after the insert, before the commit. */
-    private Uni<TaskView> accept(TaskRecord task, Supplier<Uni<Void>> inSameTransaction) {
-        return store(task, inSameTransaction)
-                .call(this::enqueue)
-                .invoke(stored -> {
-                    meters.counter("taskgate.tasks.submitted", "type", stored.type).increment();
-                    quota.accepted(stored.tenantId);
-                    backlog.accepted();
-                })
-                .map(stored -> TaskViews.of(stored, json));
-    }
-
-    private Uni<TaskRecord> store(TaskRecord task, Supplier<Uni<Void>> inSameTransaction) {
-        // Flushed at once so the key row's foreign key finds the task row in the same transaction.
-        return Panache.withTransaction(() -> tasks.persistAndFlush(task).chain(stored -> inSameTransaction.get()).replaceWith(task))
-                .onFailure(failure -> !(failure instanceof KeyAlreadyClaimed)).transform(this::storeUnavailable);
+        KeyedRequest keyed = key.map(k -> new KeyedRequest(tenantId, type, input, k, RequestFingerprint.of(type, input)))
+                .orElse(null);
+        return types.check(type, input).chain(() -> quota.admit(tenantId))
+                .chain(() -> submitOnce(tenantId, type, input, keyed, true));
     }
 
     /**
-     * The row is committed before the entry is written, so a worker never reads an entry whose
-     * row it cannot see yet. If the stream refuses the entry, the row is removed again (with its
-     * idempotency key, by cascade) and the caller is told to retry: no task is accepted that no
-     * worker will ever see.
+     * One attempt to create the task. If another submission holds its key, nothing is stored and
+     * the holder's task is the answer.
      */
-    private Uni<String> enqueue(TaskRecord task) {
-        return queue.enqueue(new TaskStreamEntry(task.id, task.tenantId, task.type))
-                .onFailure().call(failure -> {
-                    // The 503 that follows is logged (throttled) by the problem mapper.
-                    LOG.debugf(failure, "could not queue task %s; withdrawing it", task.id);
-                    return Panache.withTransaction(() -> tasks.deleteIfStillQueued(task.id))
-                            .onFailure().invoke(e -> LOG.errorf(e, "could not withdraw unqueued task %s", task.id))
-                            .onFailure().recoverWithNull();
-                })
-                .onFailure().transform(failure -> ProblemException.unavailable("queue-unavailable",
-                        "the task queue is unavailable; nothing was accepted, try again", QUEUE_RETRY_AFTER, failure));
+    private Uni<Submission> submitOnce(String tenantId, String type, JsonNode input, KeyedRequest keyed, boolean mayRetry) {
+        TaskRecord task = newTask(tenantId, type, input);
+        TaskInserts.KeyClaim claim = keyed == null ? null : new TaskInserts.KeyClaim(keyed.key().value(), keyed.fingerprint());
+        return submits.submit(new TaskInserts.NewTask(task, claim)).chain(stored -> {
+            if (stored instanceof GroupedSubmits.Accepted accepted) {
+                return Uni.createFrom().item(created(accepted.task()));
+            }
+            if (stored instanceof GroupedSubmits.Refused refused) {
+                return Uni.createFrom().failure(refused.problem());
+            }
+            return replay(keyed, mayRetry);
+        });
     }
 
-    /**
-     * One attempt to create the task the key names. If another submission holds the key, this
-     * one's row is rolled back and the holder's task is the answer.
-     */
-    private Uni<Submission> submitOnce(KeyedRequest request, boolean mayRetry) {
-        TaskRecord task = newTask(request.tenantId(), request.type(), request.input());
-        return accept(task, () -> claimKey(task, request))
-                .map(Submission::created)
-                .onFailure(KeyAlreadyClaimed.class).recoverWithUni(() -> replay(request, mayRetry));
-    }
-
-    private Uni<Void> claimKey(TaskRecord task, KeyedRequest request) {
-        return keys.claim(request.tenantId(), request.key(), request.fingerprint(), task.id, task.createdAt)
-                .invoke(claimed -> {
-                    if (!claimed) {
-                        throw new KeyAlreadyClaimed();
-                    }
-                })
-                .replaceWithVoid();
+    private Submission created(TaskRecord stored) {
+        meters.counter("taskgate.tasks.submitted", "type", stored.type).increment();
+        quota.accepted(stored.tenantId);
+        backlog.accepted();
+        return Submission.created(TaskViews.of(stored, json));
     }
 
     /**
@@ -142,7 +101,7 @@ public class TaskSubmitter {
         Instant expiredBefore = now().minus(config.idempotency().window());
         return Panache.withTransaction(() -> keys.find(request.tenantId(), request.key(), expiredBefore)
                         .chain(stored -> taskNamedBy(stored, request, expiredBefore)))
-                .onFailure(failure -> !(failure instanceof ProblemException)).transform(this::storeUnavailable)
+                .onFailure(failure -> !(failure instanceof ProblemException)).transform(GroupedSubmits::storeUnavailable)
                 .chain(task -> task != null ? Uni.createFrom().item(replayed(task)) : retryOnce(request, mayRetry));
     }
 
@@ -171,12 +130,7 @@ public class TaskSubmitter {
             return Uni.createFrom().failure(ProblemException.conflict("idempotency-key-busy",
                     "another request with this " + IdempotencyKey.HEADER + " is being handled; try again", true));
         }
-        return submitOnce(request, false);
-    }
-
-    private ProblemException storeUnavailable(Throwable failure) {
-        return ProblemException.unavailable("store-unavailable",
-                "the task store is unavailable; nothing was accepted, try again", STORE_RETRY_AFTER, failure);
+        return submitOnce(request.tenantId(), request.type(), request.input(), request, false);
     }
 
     private TaskRecord newTask(String tenantId, String type, JsonNode input) {
@@ -205,7 +159,34 @@ public class TaskSubmitter {
         if (!input.isObject()) {
             throw ProblemException.badRequest("invalid-input", "'input' must be a JSON object");
         }
+        if (containsNul(input)) {
+            // PostgreSQL's jsonb cannot hold U+0000, in a value or in a name.
+            throw ProblemException.badRequest("invalid-input", "'input' must not contain the character U+0000");
+        }
         return input;
+    }
+
+    private static boolean containsNul(JsonNode node) {
+        if (node.isTextual()) {
+            return node.textValue().indexOf('\u0000') >= 0;
+        }
+        if (node.isObject()) {
+            for (var fields = node.fields(); fields.hasNext(); ) {
+                var field = fields.next();
+                if (field.getKey().indexOf('\u0000') >= 0 || containsNul(field.getValue())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        if (node.isArray()) {
+            for (JsonNode element : node) {
+                if (containsNul(element)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Microsecond precision, the same as PostgreSQL's, so list cursors match stored values exactly. */
@@ -215,12 +196,5 @@ public class TaskSubmitter {
 
     /** A submission that carries an Idempotency-Key, with the fingerprint its key is checked against. */
     private record KeyedRequest(String tenantId, String type, JsonNode input, IdempotencyKey key, String fingerprint) {
-    }
-
-    /** Rolls back the insert of a task whose key another submission holds; never leaves this class. */
-    private static final class KeyAlreadyClaimed extends RuntimeException {
-        KeyAlreadyClaimed() {
-            super("idempotency key already claimed", null, false, false);
-        }
     }
 }

@@ -45,6 +45,15 @@ class StrictRequestTest {
     }
 
     @Test
+    void anInputPostgresCannotStoreIsRefusedAsInputNotAsAnOutage() {
+        // jsonb holds no U+0000, neither in a value nor in a name.
+        Response answer = refused("{\"type\":\"echo\",\"input\":{\"message\":\"a\\u0000b\"}}", "invalid-input");
+        assertThat(answer.<String>path("detail")).contains("U+0000");
+        assertThat(refused("{\"type\":\"echo\",\"input\":{\"list\":[{\"x\\u0000\":1}]}}", "invalid-input")
+                .<String>path("detail")).contains("U+0000");
+    }
+
+    @Test
     void listFiltersThatAreNotWhatTheySeemAreRefused() {
         expectProblem(asDefaultTenant().get("/api/v1/tasks?status=xx"), 400, "invalid-status");
         expectProblem(asDefaultTenant().get("/api/v1/tasks?status="), 400, "invalid-status");
