@@ -95,11 +95,21 @@ public class UnfinishedQuota {
             });
         }
 
+        /**
+         * Only the very first read is waited for. After that a stale figure starts a read in the
+         * background and is used meanwhile: the count takes long on a big table, and a submit
+         * must not stall behind it once a second. This instance's own accepts are added either
+         * way, so it still never overshoots by itself.
+         */
         Uni<Long> current(Duration freshFor) {
-            if (readAt != Long.MIN_VALUE && System.nanoTime() - readAt < freshFor.toNanos()) {
-                return Uni.createFrom().item(readFigure + acceptedSinceRead.get());
+            if (readAt == Long.MIN_VALUE) {
+                return reading.get().map(figure -> figure + acceptedSinceRead.get());
             }
-            return reading.get().map(figure -> figure + acceptedSinceRead.get());
+            if (System.nanoTime() - readAt >= freshFor.toNanos()) {
+                // A failed refresh keeps the last figure; the submit's own insert reports the outage.
+                reading.get().subscribe().with(figure -> { }, failure -> { });
+            }
+            return Uni.createFrom().item(readFigure + acceptedSinceRead.get());
         }
     }
 }

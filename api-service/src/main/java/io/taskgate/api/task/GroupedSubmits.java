@@ -4,13 +4,12 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.taskgate.api.config.ApiConfig;
+import io.taskgate.api.context.CallerContext;
 import io.taskgate.api.problem.ProblemException;
 import io.taskgate.api.task.TaskInserts.NewTask;
 import io.taskgate.model.Batcher;
 import io.taskgate.model.TaskRecord;
 import io.taskgate.model.TaskStreamEntry;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -73,19 +72,9 @@ public class GroupedSubmits {
 
     /** Stores and queues the task with whatever else is submitted meanwhile; answers on the caller's context. */
     public Uni<Stored> submit(NewTask task) {
-        return Uni.createFrom().deferred(() -> {
-            Context caller = Vertx.currentContext();
-            Uni<Stored> stored = batcher.add(task);
-            // Hibernate sessions (used by a keyed replay) belong to the caller's context, and the
-            // batch may have been completed on another event loop.
-            return caller == null ? stored : stored.emitOn(command -> {
-                if (Vertx.currentContext() == caller) {
-                    command.run();
-                } else {
-                    caller.runOnContext(ignored -> command.run());
-                }
-            });
-        });
+        // A keyed replay that follows uses a Hibernate session, which belongs to the caller's
+        // context, and the batch may have been completed on another event loop.
+        return Uni.createFrom().deferred(() -> CallerContext.backOnCallersContext(batcher.add(task)));
     }
 
     static ProblemException storeUnavailable(Throwable failure) {
