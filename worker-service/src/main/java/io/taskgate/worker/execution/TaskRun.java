@@ -22,6 +22,8 @@ import java.util.function.Supplier;
  */
 final class TaskRun implements TaskContext {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(TaskRun.class);
+
     private final TaskRecord task;
     private final Context context;
     private final Executor onContext;
@@ -31,6 +33,7 @@ final class TaskRun implements TaskContext {
     private final OutputBuffer outputs;
     private volatile TaskView lastView;
     private final CoalescedOutput output;
+    private final CoalescedProgress progress;
 
     TaskRun(TaskRecord task, Context context, TaskStore store, TaskEventPublisher events, ObjectMapper json,
             OutputBuffer outputs) {
@@ -42,6 +45,18 @@ final class TaskRun implements TaskContext {
         this.json = json;
         this.outputs = outputs;
         this.output = new CoalescedOutput(context.owner(), this::sendOutput);
+        io.vertx.core.Vertx vertx = context.owner();
+        this.progress = new CoalescedProgress(new CoalescedProgress.Timers() {
+            @Override
+            public long schedule(long millis, Runnable action) {
+                return vertx.setTimer(millis, id -> action.run());
+            }
+
+            @Override
+            public boolean cancel(long handle) {
+                return vertx.cancelTimer(handle);
+            }
+        }, System::nanoTime, this::writeProgress);
     }
 
     @Override
@@ -59,13 +74,26 @@ final class TaskRun implements TaskContext {
         return task.attempts;
     }
 
+    /**
+     * Hands the value to the coalescer, which stores and pushes the latest one at most every
+     * {@link CoalescedProgress#SPACING}. Answers at once: a handler reporting from a loop must not
+     * wait for a database write per report.
+     */
     @Override
     public Uni<Void> progress(double fraction) {
         if (!(fraction >= 0 && fraction <= 1)) {
             return Uni.createFrom().failure(new IllegalArgumentException("progress must be within 0..1: " + fraction));
         }
+        progress.report(fraction);
+        return Uni.createFrom().voidItem();
+    }
+
+    private Uni<Void> writeProgress(double fraction) {
         return onContext(() -> store.recordProgress(task.id, task.attempts, fraction))
-                .chain(updated -> publish(updated, TaskEventType.PROGRESS));
+                .chain(updated -> publish(updated, TaskEventType.PROGRESS))
+                // A lost progress write costs nothing lasting: the next one, or the outcome, carries the state.
+                .onFailure().invoke(failure -> LOG.debugf(failure, "progress of task %s not recorded", task.id))
+                .onFailure().recoverWithNull();
     }
 
     /**
@@ -81,9 +109,9 @@ final class TaskRun implements TaskContext {
         return Uni.createFrom().voidItem();
     }
 
-    /** Completes once every piece of output handed in so far has been buffered and pushed. */
+    /** Completes once every piece of output and the latest progress handed in so far have been stored and pushed. */
     Uni<Void> drainOutput() {
-        return output.drain();
+        return output.drain().chain(progress::drain);
     }
 
     private Uni<Void> sendOutput(String piece, int index) {

@@ -17,10 +17,14 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.UUID;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * The worker's writes to the tasks table. Each change locks the row, checks that the task is in
- * the state the change expects, and applies it in one transaction.
+ * The worker's writes to the tasks table. Each change is one conditional statement ({@code UPDATE
+ * … WHERE} the task is in the state the change expects {@code … RETURNING} the row), one round
+ * trip over the reactive client; only the rare branches of starting an attempt (a redelivery,
+ * a cancelled or exhausted task) lock the row and decide in a transaction.
  *
  * <p>An attempt is fenced by its number: every change made on behalf of attempt N requires the
  * row to be RUNNING with {@code attempts = N}. Once the task has been restarted elsewhere (its
@@ -33,11 +37,64 @@ public class TaskStore implements PanacheRepositoryBase<TaskRecord, UUID> {
     /** Retries may arrive slightly early when worker clocks disagree; this much is tolerated. */
     private static final Duration CLOCK_TOLERANCE = Duration.ofMillis(500);
 
+    private static final String HELD = " WHERE id = $1 AND status = 'RUNNING' AND attempts = $2 RETURNING " + TaskRows.COLUMNS;
+
+    private static final String START_QUEUED = """
+            UPDATE tasks SET status = 'RUNNING', attempts = attempts + 1, started_at = $2, progress = NULL,
+                event_seq = event_seq + 1, updated_at = $2, lease_entry_id = $3, heartbeat_at = $2,
+                next_attempt_at = NULL
+            WHERE id = $1 AND status = 'QUEUED' AND NOT cancel_requested AND attempts < $4
+                AND (next_attempt_at IS NULL OR next_attempt_at <= $5)
+            RETURNING """ + " " + TaskRows.COLUMNS;
+
+    private static final String RECORD_PROGRESS =
+            "UPDATE tasks SET progress = $4, event_seq = event_seq + 1, updated_at = $3" + HELD;
+
+    /** A cancellation asked for meanwhile wins over the result: CANCELLED, result and error untouched. */
+    private static final String SUCCEED = """
+            UPDATE tasks SET
+                status = CASE WHEN cancel_requested THEN 'CANCELLED' ELSE 'SUCCEEDED' END,
+                result = CASE WHEN cancel_requested THEN result ELSE $4::text::jsonb END,
+                progress = CASE WHEN cancel_requested THEN progress ELSE 1.0 END,
+                error_code = CASE WHEN cancel_requested THEN error_code END,
+                error_message = CASE WHEN cancel_requested THEN error_message END,
+                error_retryable = CASE WHEN cancel_requested THEN error_retryable END,
+                finished_at = $3, event_seq = event_seq + 1, updated_at = $3""" + HELD;
+
+    private static final String FAIL = """
+            UPDATE tasks SET status = 'FAILED', error_code = $4, error_message = $5, error_retryable = $6,
+                finished_at = $3, event_seq = event_seq + 1, updated_at = $3""" + HELD;
+
+    private static final String CANCEL = """
+            UPDATE tasks SET status = 'CANCELLED', finished_at = $3, event_seq = event_seq + 1, updated_at = $3""" + HELD;
+
+    private static final String SCHEDULE_RETRY = """
+            UPDATE tasks SET error_code = $4, error_message = $5, error_retryable = $6,
+                status = CASE WHEN cancel_requested THEN 'CANCELLED' ELSE 'QUEUED' END,
+                finished_at = CASE WHEN cancel_requested THEN $3::timestamptz END,
+                lease_entry_id = CASE WHEN cancel_requested THEN lease_entry_id END,
+                next_attempt_at = CASE WHEN cancel_requested THEN next_attempt_at ELSE $7::timestamptz END,
+                enqueued_at = CASE WHEN cancel_requested THEN enqueued_at ELSE $7::timestamptz END,
+                event_seq = event_seq + 1, updated_at = $3""" + HELD;
+
+    /** As if the attempt had not started: its count is given back. */
+    private static final String DEFER = """
+            UPDATE tasks SET
+                status = CASE WHEN cancel_requested THEN 'CANCELLED' ELSE 'QUEUED' END,
+                finished_at = CASE WHEN cancel_requested THEN $3::timestamptz END,
+                attempts = CASE WHEN cancel_requested THEN attempts ELSE attempts - 1 END,
+                lease_entry_id = CASE WHEN cancel_requested THEN lease_entry_id END,
+                next_attempt_at = CASE WHEN cancel_requested THEN next_attempt_at ELSE $4::timestamptz END,
+                enqueued_at = CASE WHEN cancel_requested THEN enqueued_at ELSE $4::timestamptz END,
+                event_seq = event_seq + 1, updated_at = $3""" + HELD;
+
     private final Clock clock = Clock.systemUTC();
     private final ObjectMapper json;
+    private final Pool pool;
 
-    public TaskStore(ObjectMapper json) {
+    public TaskStore(ObjectMapper json, Pool pool) {
         this.json = json;
+        this.pool = pool;
     }
 
     /**
@@ -52,6 +109,18 @@ public class TaskStore implements PanacheRepositoryBase<TaskRecord, UUID> {
      * subscribers drop a seq they already have, so a repeat costs nothing and a loss is repaired.
      */
     public Uni<StartResult> startAttempt(UUID taskId, String entryId, int deliveryLimit) {
+        Instant now = now();
+        // The common case in one statement: a queued task, due, not cancelled, under its limit.
+        return pool.preparedQuery(START_QUEUED)
+                .execute(Tuple.tuple().addUUID(taskId).addOffsetDateTime(TaskRows.utc(now)).addString(entryId)
+                        .addInteger(deliveryLimit).addOffsetDateTime(TaskRows.utc(now.plus(CLOCK_TOLERANCE))))
+                .chain(rows -> rows.size() == 1
+                        ? Uni.createFrom().item(StartResult.started(TaskRows.from(rows.iterator().next()), null))
+                        : startUnderLock(taskId, entryId, deliveryLimit));
+    }
+
+    /** Every other case, decided on the locked row. */
+    private Uni<StartResult> startUnderLock(UUID taskId, String entryId, int deliveryLimit) {
         return Panache.withTransaction(() -> lock(taskId).map(task -> {
             Instant now = now();
             if (task == null) {
@@ -91,53 +160,30 @@ public class TaskStore implements PanacheRepositoryBase<TaskRecord, UUID> {
     }
 
     public Uni<TaskRecord> recordProgress(UUID taskId, int attempt, double fraction) {
-        return whileHeld(taskId, attempt, (task, now) -> {
-            task.progress = fraction;
-            task.touch(now);
-        });
+        return whileHeld(RECORD_PROGRESS, taskId, attempt, now(), tuple -> tuple.addDouble(fraction));
     }
 
     /** Records the result; a task whose cancellation was asked for meanwhile ends CANCELLED instead. */
     public Uni<TaskRecord> succeed(UUID taskId, int attempt, String resultJson) {
-        return whileHeld(taskId, attempt, (task, now) -> {
-            if (task.cancelRequested) {
-                task.moveTo(TaskStatus.CANCELLED, now);
-                return;
-            }
-            task.result = resultJson;
-            task.progress = 1.0;
-            recordError(task, null);
-            task.moveTo(TaskStatus.SUCCEEDED, now);
-        });
+        return whileHeld(SUCCEED, taskId, attempt, now(), tuple -> tuple.addString(resultJson));
     }
 
     public Uni<TaskRecord> fail(UUID taskId, int attempt, TaskError error) {
-        return whileHeld(taskId, attempt, (task, now) -> {
-            recordError(task, error);
-            task.moveTo(TaskStatus.FAILED, now);
-        });
+        return whileHeld(FAIL, taskId, attempt, now(), tuple -> withError(tuple, error));
     }
 
     public Uni<TaskRecord> cancel(UUID taskId, int attempt) {
-        return whileHeld(taskId, attempt, (task, now) -> task.moveTo(TaskStatus.CANCELLED, now));
+        return whileHeld(CANCEL, taskId, attempt, now(), tuple -> tuple);
     }
 
     /**
      * Puts the task back in the queue until {@code dueAt}, keeping the error that caused the
-     * retry visible. The caller then schedules the retry's stream entry.
+     * retry visible (also when it ends CANCELLED instead). The caller then schedules the retry's
+     * stream entry.
      */
     public Uni<TaskRecord> scheduleRetry(UUID taskId, int attempt, TaskError error, Instant dueAt) {
-        return whileHeld(taskId, attempt, (task, now) -> {
-            recordError(task, error);
-            if (task.cancelRequested) {
-                task.moveTo(TaskStatus.CANCELLED, now);
-                return;
-            }
-            task.moveTo(TaskStatus.QUEUED, now);
-            task.leaseEntryId = null;
-            task.nextAttemptAt = dueAt;
-            task.enqueuedAt = dueAt;
-        });
+        return whileHeld(SCHEDULE_RETRY, taskId, attempt, now(),
+                tuple -> withError(tuple, error).addOffsetDateTime(TaskRows.utc(dueAt)));
     }
 
     /**
@@ -145,36 +191,30 @@ public class TaskStore implements PanacheRepositoryBase<TaskRecord, UUID> {
      * the handler deferred before doing any work, so the attempt is not counted.
      */
     public Uni<TaskRecord> defer(UUID taskId, int attempt, Instant dueAt) {
-        return whileHeld(taskId, attempt, (task, now) -> {
-            if (task.cancelRequested) {
-                task.moveTo(TaskStatus.CANCELLED, now);
-                return;
-            }
-            task.moveTo(TaskStatus.QUEUED, now);
-            task.attempts = attempt - 1;
-            task.leaseEntryId = null;
-            task.nextAttemptAt = dueAt;
-            task.enqueuedAt = dueAt;
-        });
+        return whileHeld(DEFER, taskId, attempt, now(), tuple -> tuple.addOffsetDateTime(TaskRows.utc(dueAt)));
     }
 
     /** Marks the given running tasks as alive; one statement for all of them. */
     public Uni<Integer> heartbeat(Collection<UUID> taskIds) {
-        return Panache.withTransaction(() -> Panache.getSession().chain(session -> session
-                .createNativeQuery("UPDATE tasks SET heartbeat_at = :now WHERE id IN (:ids) AND status = 'RUNNING'")
-                .setParameter("now", now())
-                .setParameter("ids", taskIds)
-                .executeUpdate()));
+        return pool.preparedQuery("UPDATE tasks SET heartbeat_at = $1 WHERE id = ANY($2::uuid[]) AND status = 'RUNNING'")
+                .execute(Tuple.tuple().addOffsetDateTime(TaskRows.utc(now())).addArrayOfUUID(taskIds.toArray(UUID[]::new)))
+                .map(rows -> rows.rowCount());
     }
 
-    private Uni<TaskRecord> whileHeld(UUID taskId, int attempt, Change change) {
-        return Panache.withTransaction(() -> lock(taskId).map(task -> {
-            if (task == null || task.status != TaskStatus.RUNNING || task.attempts != attempt) {
-                return null;
-            }
-            change.apply(task, now());
-            return task;
-        }));
+    /**
+     * One conditional statement: the change applies only while attempt {@code attempt} holds
+     * the task ({@code $1} id, {@code $2} attempt, {@code $3} now, then the change's own). No
+     * row comes back when it does not, and the change is null.
+     */
+    private Uni<TaskRecord> whileHeld(String update, UUID taskId, int attempt, Instant now,
+            java.util.function.UnaryOperator<Tuple> parameters) {
+        Tuple tuple = parameters.apply(Tuple.tuple().addUUID(taskId).addInteger(attempt).addOffsetDateTime(TaskRows.utc(now)));
+        return pool.preparedQuery(update).execute(tuple)
+                .map(rows -> rows.size() == 1 ? TaskRows.from(rows.iterator().next()) : null);
+    }
+
+    private static Tuple withError(Tuple tuple, TaskError error) {
+        return tuple.addString(error.code()).addString(error.message()).addBoolean(error.retryable());
     }
 
     private Uni<TaskRecord> lock(UUID taskId) {
@@ -191,8 +231,4 @@ public class TaskStore implements PanacheRepositoryBase<TaskRecord, UUID> {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
-    @FunctionalInterface
-    private interface Change {
-        void apply(TaskRecord task, Instant now);
-    }
 }

@@ -14,7 +14,11 @@ public interface TaskContext {
     /** The attempt number, 1 for the first run. */
     int attempt();
 
-    /** Records how far along the task is (0..1) and pushes it to subscribers. */
+    /**
+     * Records how far along the task is (0..1) and pushes it to subscribers. Answers at once;
+     * reports closer together than a few tens of milliseconds are coalesced (the last wins), and
+     * the latest is stored before the task's outcome.
+     */
     Uni<Void> progress(double fraction);
 
     /** Pushes a piece of partial output (for example a few LLM tokens) to subscribers. */
