@@ -64,6 +64,7 @@ public final class LlmChatBenchmark {
                     + "%.0f%% of the bound; tasks not SUCCEEDED: %d%n", tasks, seconds, rate, concurrency, callMs, bound,
                     100 * rate / bound, failed);
             System.out.println("simulator: " + get(simulator.baseUrl() + "/_sim/stats"));
+            System.out.println(timeline(stack));
             System.out.println(PipelineBenchmark.durability(stack));
         }
     }
@@ -71,6 +72,20 @@ public final class LlmChatBenchmark {
     private static void awaitFinished(LocalStack stack, long expected) throws Exception {
         while (count(stack, "SELECT count(*) FROM tasks WHERE status IN ('SUCCEEDED', 'FAILED', 'CANCELLED')") < expected) {
             Thread.sleep(100);
+        }
+    }
+
+    /** Where a task's time went: waiting to start, and running (the call included). */
+    private static String timeline(LocalStack stack) throws Exception {
+        String sql = "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM started_at - created_at)),"
+                + " percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM started_at - created_at)),"
+                + " percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - started_at)),"
+                + " percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - started_at))"
+                + " FROM tasks WHERE type = 'llm.chat'";
+        try (Connection db = stack.postgres().connect(); ResultSet rows = db.createStatement().executeQuery(sql)) {
+            rows.next();
+            return String.format("per task: waited to start p50 %.0f ms, p95 %.0f ms; ran (last start to outcome) p50 %.0f ms, p95 %.0f ms",
+                    rows.getDouble(1) * 1000, rows.getDouble(2) * 1000, rows.getDouble(3) * 1000, rows.getDouble(4) * 1000);
         }
     }
 

@@ -66,8 +66,18 @@ class LlmStreamClient {
                     sent.reset();
                 }
             };
-            emitter.onTermination(closeIfOpen);
+            AtomicBoolean terminated = new AtomicBoolean();
+            emitter.onTermination(() -> {
+                terminated.set(true);
+                closeIfOpen.run();
+            });
             abandon.thenRun(() -> {
+                // Abandoning a stream that already ended (the usual case: the caller completes
+                // abandon whenever it is done) is a no-op; failing an ended emitter would only
+                // have the failure dropped and logged as an error, once per call.
+                if (terminated.get()) {
+                    return;
+                }
                 closeIfOpen.run();
                 emitter.fail(new java.util.concurrent.CancellationException("the call was abandoned"));
             });
