@@ -85,7 +85,7 @@ public class GroupedSubmits {
     /** One batch, as the batcher sends it; package-level for tests that need a batch of a known shape. */
     Uni<List<Stored>> flush(List<NewTask> batch) {
         batchSizes.record(batch.size());
-        return store(batch).chain(stored -> enqueue(batch, stored));
+        return store(batch).chain(this::enqueue);
     }
 
     /** One result per task, in order. Fails only when the store cannot be reached. */
@@ -121,7 +121,7 @@ public class GroupedSubmits {
      * whose row it cannot see yet. If the stream refuses the batch, its rows are removed again
      * (with their keys, by cascade): no task is accepted that no worker will ever see.
      */
-    private Uni<List<Stored>> enqueue(List<NewTask> batch, List<Stored> stored) {
+    private Uni<List<Stored>> enqueue(List<Stored> stored) {
         List<TaskRecord> accepted = new ArrayList<>(stored.size());
         for (Stored each : stored) {
             if (each instanceof Accepted acceptedTask) {

@@ -4,7 +4,6 @@ import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
 import io.smallrye.mutiny.Uni;
 import io.taskgate.model.TaskRecord;
-import io.taskgate.model.TaskStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.UUID;
@@ -16,11 +15,6 @@ public class TaskRepository implements PanacheRepositoryBase<TaskRecord, UUID> {
     public Uni<TaskRecord> findForTenant(UUID id, String tenantId) {
         return find("id = :id and tenantId = :tenant", Parameters.with("id", id).and("tenant", tenantId))
                 .firstResult();
-    }
-
-    /** Removes a task that never made it onto the stream, unless something already picked it up. */
-    public Uni<Long> deleteIfStillQueued(UUID id) {
-        return delete("id = ?1 and status = ?2", id, TaskStatus.QUEUED);
     }
 
     /**
