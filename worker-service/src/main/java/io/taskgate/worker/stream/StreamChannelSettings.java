@@ -11,6 +11,8 @@ import org.eclipse.microprofile.config.Config;
  * @param group the consumer group, created at the start of the stream if missing
  * @param consumer this process's name in the group; it must be unique per live process
  * @param maxBatch most entries asked for in one read, whatever the demand
+ * @param capacity most entries this consumer holds at once, delivered or read ahead: set it to
+ *     what the consuming method runs at once, so no entry waits here while another consumer idles
  * @param block how long one read waits on an empty stream
  * @param claimIdle how long an entry must sit unacknowledged, with no heartbeat, before another
  *     consumer takes it over: it must exceed {@code heartbeat} by a safe margin
@@ -20,7 +22,7 @@ import org.eclipse.microprofile.config.Config;
  * @param deadLetterStream where entries nacked with a {@link DeadLetter} go
  */
 public record StreamChannelSettings(String channel, String stream, String group, String consumer, int maxBatch,
-        Duration block, Duration claimIdle, Duration reclaimEvery, Duration heartbeat, Duration retryDelay,
+        int capacity, Duration block, Duration claimIdle, Duration reclaimEvery, Duration heartbeat, Duration retryDelay,
         String deadLetterStream) {
 
     static StreamChannelSettings from(Config config) {
@@ -31,6 +33,7 @@ public record StreamChannelSettings(String channel, String stream, String group,
                 config.getOptionalValue("group", String.class).orElse(channel + "-consumers"),
                 config.getOptionalValue("consumer", String.class).orElseGet(StreamChannelSettings::defaultConsumer),
                 config.getOptionalValue("max-batch", Integer.class).orElse(64),
+                config.getOptionalValue("capacity", Integer.class).orElse(64),
                 config.getOptionalValue("block", Duration.class).orElse(Duration.ofSeconds(2)),
                 config.getOptionalValue("claim-idle", Duration.class).orElse(Duration.ofSeconds(30)),
                 config.getOptionalValue("reclaim-every", Duration.class).orElse(Duration.ofSeconds(5)),

@@ -2,14 +2,7 @@ package io.taskgate.worker.stream;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.stream.ClaimedMessages;
-import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
 import io.quarkus.redis.datasource.stream.StreamMessage;
-import io.quarkus.redis.datasource.stream.StreamRange;
-import io.quarkus.redis.datasource.stream.XAddArgs;
-import io.quarkus.redis.datasource.stream.XClaimArgs;
-import io.quarkus.redis.datasource.stream.XGroupCreateArgs;
-import io.quarkus.redis.datasource.stream.XPendingArgs;
-import io.quarkus.redis.datasource.stream.XReadGroupArgs;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
@@ -18,14 +11,15 @@ import io.taskgate.worker.loops.BackgroundLoops;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -36,25 +30,27 @@ import org.jboss.logging.Logger;
  * Emits the entries of one Redis stream, read through a consumer group, as messages — never more
  * than the subscriber has asked for. One subscriber at a time.
  *
- * <p>Reading order on each turn: entries abandoned by dead consumers (XAUTOCLAIM, every
- * {@code reclaimEvery}); at start, this consumer's own unacknowledged entries from a previous
- * run (id {@code 0}); then new entries ({@code >}). Entries being processed are kept alive with
- * a heartbeat (XCLAIM JUSTID, which resets their idle time) so that they are not taken from a
- * live consumer. Ack is XACK; a nack with {@link DeadLetter} copies the entry to the dead-letter
+ * <p>Reads fetch as many entries as the channel's capacity leaves room for ({@link HeldEntries}),
+ * in the order {@link ReadOrder} decides, and keep the ones not yet asked for until they are:
+ * the messaging layer passes the consumer's demand on one entry at a time, and one read per
+ * entry would make reading, not the work, the limit. Held entries are kept alive with a
+ * heartbeat (XCLAIM JUSTID resets their idle time) so that they are not taken from a live
+ * consumer. Ack is XACK; a nack with {@link DeadLetter} copies the entry to the dead-letter
  * stream and acknowledges it; any other nack leaves the entry pending for a later delivery.
  */
 final class StreamEntryPublisher implements Flow.Publisher<Message<Map<String, String>>> {
 
     private static final Logger LOG = Logger.getLogger(StreamEntryPublisher.class);
-    private static final String OWN_PENDING = "0";
-    private static final String NEW_ENTRIES = ">";
-    private static final int DEAD_LETTER_MAX_LENGTH = 100_000;
 
     private final StreamChannelSettings settings;
-    private final ReactiveStreamCommands<String, String, String> streams;
+    private final ConsumerGroupCommands commands;
     private final Vertx vertx;
     private final Context root;
+    private final HeldEntries<StreamMessage<String, String, String>> held;
+    private final ReadOrder order;
     private final AtomicLong demand = new AtomicLong();
+    // One thread at a time hands out entries and starts reads; others leave it a note to go again.
+    private final AtomicInteger drainRequests = new AtomicInteger();
     private final AtomicBoolean reading = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
     // Nothing is read before the application has fully started: a delivery must not race the
@@ -62,13 +58,7 @@ final class StreamEntryPublisher implements Flow.Publisher<Message<Map<String, S
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicReference<Flow.Subscriber<? super Message<Map<String, String>>>> subscriber =
             new AtomicReference<>();
-    // Entries delivered here and not yet settled. An entry is never delivered twice at once: if
-    // Redis hands back one that is still being processed, it is skipped (see emitAll).
-    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-    private volatile String readFrom = OWN_PENDING;
     private volatile boolean groupReady;
-    private volatile Instant nextReclaim = Instant.EPOCH;
-    private volatile String reclaimCursor = "0-0";
     private volatile String lastFailure;
     private long heartbeatTimer = -1;
     private final BackgroundLoop reads;
@@ -77,9 +67,11 @@ final class StreamEntryPublisher implements Flow.Publisher<Message<Map<String, S
     StreamEntryPublisher(StreamChannelSettings settings, ReactiveRedisDataSource redis, Vertx vertx,
             BackgroundLoops loops) {
         this.settings = settings;
-        this.streams = redis.stream(String.class, String.class, String.class);
+        this.commands = new ConsumerGroupCommands(settings, redis);
         this.vertx = vertx;
         this.root = vertx.getOrCreateContext();
+        this.held = new HeldEntries<>(settings.capacity());
+        this.order = new ReadOrder(settings.reclaimEvery());
         this.reads = loops.loop("stream-reads:" + settings.channel(), StreamEntryPublisher.class);
         this.heartbeats = loops.loop("stream-heartbeats:" + settings.channel(), StreamEntryPublisher.class);
     }
@@ -105,7 +97,7 @@ final class StreamEntryPublisher implements Flow.Publisher<Message<Map<String, S
                     return;
                 }
                 demand.getAndAccumulate(n, (current, added) -> current + added < 0 ? Long.MAX_VALUE : current + added);
-                pump();
+                drain();
             }
 
             @Override
@@ -115,14 +107,21 @@ final class StreamEntryPublisher implements Flow.Publisher<Message<Map<String, S
         });
     }
 
+    /** No more reads; entries read ahead and not delivered go back to the group to be reclaimed. */
     void stopReading() {
-        stopped.set(true);
+        if (stopped.compareAndSet(false, true)) {
+            int released = held.releaseWaiting();
+            if (released > 0) {
+                LOG.infof("stopped reading %s; %d entries read ahead are left for other consumers", settings.stream(),
+                        released);
+            }
+        }
     }
 
     /** The application is up: reading may begin (with whatever demand has gathered meanwhile). */
     void startReading() {
         started.set(true);
-        pump();
+        drain();
     }
 
     void close() {
@@ -137,69 +136,75 @@ final class StreamEntryPublisher implements Flow.Publisher<Message<Map<String, S
     }
 
     String describe() {
-        return "consumer=" + settings.consumer() + " inFlight=" + inFlight.size()
+        return "consumer=" + settings.consumer() + " held=" + held.size() + " readAhead=" + held.waitingCount()
                 + (lastFailure == null ? "" : " lastFailure=" + lastFailure);
     }
 
-    /** Starts one read if there is demand and no read is outstanding; runs again when either changes. */
-    private void pump() {
-        long wanted = Math.min(demand.get(), settings.maxBatch());
-        if (!started.get() || stopped.get() || wanted <= 0 || !reading.compareAndSet(false, true)) {
+    /** Hands out entries while there is demand, and reads more when none are left to hand out. */
+    private void drain() {
+        if (drainRequests.getAndIncrement() != 0) {
+            return;
+        }
+        do {
+            deliverWaiting();
+            startReadIfWanted();
+        } while (drainRequests.decrementAndGet() != 0);
+    }
+
+    private void deliverWaiting() {
+        while (!stopped.get() && demand.get() > 0) {
+            var next = held.next();
+            if (next.isEmpty()) {
+                return;
+            }
+            demand.decrementAndGet();
+            deliver(next.get());
+        }
+    }
+
+    private void startReadIfWanted() {
+        if (!started.get() || stopped.get() || demand.get() <= 0 || held.hasWaiting()) {
+            return;
+        }
+        int count = Math.min(settings.maxBatch(), held.room());
+        if (count <= 0 || !reading.compareAndSet(false, true)) {
             return;
         }
         ensureGroup()
-                .chain(() -> read((int) wanted))
-                .subscribe().with(this::emitAll, this::onReadFailure);
+                .chain(() -> read(count))
+                .subscribe().with(this::taken, this::onReadFailure);
+    }
+
+    private Uni<Void> ensureGroup() {
+        return groupReady ? Uni.createFrom().voidItem() : commands.ensureGroup().invoke(() -> groupReady = true);
     }
 
     private Uni<List<StreamMessage<String, String, String>>> read(int count) {
-        // This consumer's own leftovers come first: reclaiming before them would claim entries
-        // that the own-pending read then hands out a second time.
-        if (NEW_ENTRIES.equals(readFrom) && Instant.now().isAfter(nextReclaim)) {
-            return reclaim(count).chain(claimed -> claimed.isEmpty() ? readGroup(count) : Uni.createFrom().item(claimed));
+        ReadOrder.Read next = order.next(Instant.now());
+        if (next instanceof ReadOrder.Read.OwnPending own) {
+            return commands.ownPending(own.after(), count)
+                    .invoke(messages -> order.ownPendingRead(messages.isEmpty() ? null : lastId(messages)));
         }
-        return readGroup(count);
+        if (next instanceof ReadOrder.Read.Reclaim reclaim) {
+            return commands.reclaim(reclaim.cursor(), count).chain(claimed -> {
+                List<StreamMessage<String, String, String>> live = withoutDeleted(claimed);
+                boolean readNew = order.reclaimed(claimed.getId(), live.size(), Instant.now());
+                return readNew ? commands.newEntries(count) : Uni.createFrom().item(live);
+            });
+        }
+        return commands.newEntries(count);
     }
 
-    private Uni<List<StreamMessage<String, String, String>>> readGroup(int count) {
-        String from = readFrom;
-        XReadGroupArgs args = new XReadGroupArgs().count(count);
-        if (NEW_ENTRIES.equals(from)) {
-            args.block(settings.block());
-        }
-        return streams.xreadgroup(settings.group(), settings.consumer(), settings.stream(), from, args)
-                .map(messages -> messages == null ? List.<StreamMessage<String, String, String>>of() : messages)
-                .invoke(messages -> {
-                    // Leftovers are paged through once, by id; then only new entries are read.
-                    if (!NEW_ENTRIES.equals(from)) {
-                        readFrom = messages.isEmpty() ? NEW_ENTRIES : messages.get(messages.size() - 1).id();
-                    }
-                });
-    }
-
-    /**
-     * Takes over entries that no consumer has touched for {@code claimIdle}: their consumer died,
-     * or lost Redis long enough for its heartbeat to lapse.
-     */
-    private Uni<List<StreamMessage<String, String, String>>> reclaim(int count) {
-        return streams.xautoclaim(settings.stream(), settings.group(), settings.consumer(), settings.claimIdle(),
-                        reclaimCursor, count)
-                .map(claimed -> {
-                    String next = claimed.getId();
-                    reclaimCursor = next == null ? "0-0" : next;
-                    if ("0-0".equals(reclaimCursor)) {
-                        nextReclaim = Instant.now().plus(settings.reclaimEvery());
-                    }
-                    return withoutDeleted(claimed);
-                });
+    private static String lastId(List<StreamMessage<String, String, String>> messages) {
+        return messages.get(messages.size() - 1).id();
     }
 
     /** An entry trimmed away while pending comes back without fields; acknowledge it and move on. */
     private List<StreamMessage<String, String, String>> withoutDeleted(ClaimedMessages<String, String, String> claimed) {
-        List<StreamMessage<String, String, String>> live = new java.util.ArrayList<>();
+        List<StreamMessage<String, String, String>> live = new ArrayList<>();
         for (StreamMessage<String, String, String> message : claimed.getMessages()) {
             if (message.payload() == null || message.payload().isEmpty()) {
-                acknowledge(message.id()).subscribe().with(ignored -> { }, failure -> { });
+                commands.acknowledge(message.id()).subscribe().with(ignored -> { }, failure -> { });
             } else {
                 LOG.infof("reclaimed entry %s of %s from a silent consumer", message.id(), settings.stream());
                 live.add(message);
@@ -208,28 +213,25 @@ final class StreamEntryPublisher implements Flow.Publisher<Message<Map<String, S
         return live;
     }
 
-    private void emitAll(List<StreamMessage<String, String, String>> messages) {
+    private void taken(List<StreamMessage<String, String, String>> messages) {
         lastFailure = null;
         reads.succeeded();
-        Flow.Subscriber<? super Message<Map<String, String>>> downstream = subscriber.get();
-        for (StreamMessage<String, String, String> entry : messages) {
-            if (inFlight.contains(entry.id())) {
-                // Already being processed here (claimed back after a lapsed heartbeat, say): the
-                // running delivery goes on, and the claim has reset the entry's idle time.
-                continue;
-            }
-            demand.decrementAndGet();
-            inFlight.add(entry.id());
-            Context context = VertxContext.createNewDuplicatedContext(root);
-            VertxContextSafetyToggle.setContextSafe(context, true);
-            Message<Map<String, String>> message = Message.of(new HashMap<>(entry.payload()),
-                    Metadata.of(new StreamEntryMetadata(settings.stream(), entry.id(), context)),
-                    () -> ack(entry.id()),
-                    failure -> nack(entry, failure));
-            context.runOnContext(ignored -> downstream.onNext(message));
+        if (!stopped.get()) {
+            held.take(messages.stream().map(StreamMessage::id).toList(), messages);
         }
         reading.set(false);
-        pump();
+        drain();
+    }
+
+    private void deliver(StreamMessage<String, String, String> entry) {
+        Context context = VertxContext.createNewDuplicatedContext(root);
+        VertxContextSafetyToggle.setContextSafe(context, true);
+        Message<Map<String, String>> message = Message.of(new HashMap<>(entry.payload()),
+                Metadata.of(new StreamEntryMetadata(settings.stream(), entry.id(), context)),
+                () -> ack(entry.id()),
+                failure -> nack(entry, failure));
+        Flow.Subscriber<? super Message<Map<String, String>>> downstream = subscriber.get();
+        context.runOnContext(ignored -> downstream.onNext(message));
     }
 
     private void onReadFailure(Throwable failure) {
@@ -237,7 +239,7 @@ final class StreamEntryPublisher implements Flow.Publisher<Message<Map<String, S
         if (lastFailure != null && lastFailure.contains("NOGROUP")) {
             // Redis lost the stream or the group (restarted empty, or flushed): create both again.
             groupReady = false;
-            readFrom = OWN_PENDING;
+            order.groupLost();
         }
         if (!stopped.get()) {
             // A read cut short by shutdown closing the Redis client is no outage.
@@ -246,72 +248,31 @@ final class StreamEntryPublisher implements Flow.Publisher<Message<Map<String, S
         LOG.debugf("reading %s failed (%s); trying again in %s", settings.stream(), lastFailure, settings.retryDelay());
         vertx.setTimer(settings.retryDelay().toMillis(), id -> {
             reading.set(false);
-            pump();
+            drain();
         });
     }
 
-    private void settled(String entryId) {
-        inFlight.remove(entryId);
-    }
-
     private CompletionStage<Void> ack(String entryId) {
-        settled(entryId);
-        return acknowledge(entryId).subscribeAsCompletionStage();
+        held.settle(entryId);
+        return commands.acknowledge(entryId).subscribeAsCompletionStage();
     }
 
     private CompletionStage<Void> nack(StreamMessage<String, String, String> entry, Throwable failure) {
-        settled(entry.id());
+        held.settle(entry.id());
         if (failure instanceof DeadLetter deadLetter) {
-            Map<String, String> fields = new HashMap<>(entry.payload());
-            fields.put("reason", deadLetter.reason());
-            fields.put("sourceEntryId", entry.id());
-            return streams.xadd(settings.deadLetterStream(),
-                            new XAddArgs().maxlen((long) DEAD_LETTER_MAX_LENGTH).nearlyExactTrimming(), fields)
-                    .chain(() -> acknowledge(entry.id()))
-                    .subscribeAsCompletionStage();
+            return commands.deadLetter(entry, deadLetter.reason()).subscribeAsCompletionStage();
         }
         // Left pending: once its idle time passes claimIdle, some consumer reclaims and retries it.
         LOG.debugf("entry %s left pending: %s", entry.id(), failure.getMessage());
         return Uni.createFrom().voidItem().subscribeAsCompletionStage();
     }
 
-    private Uni<Void> acknowledge(String entryId) {
-        return streams.xack(settings.stream(), settings.group(), entryId).replaceWithVoid();
-    }
-
-    /**
-     * Resets the idle time of the entries this consumer is still processing. Only entries Redis
-     * still lists as ours are touched: XCLAIM would otherwise take an entry back from a consumer
-     * that reclaimed it while we were cut off.
-     */
     private void heartbeat() {
-        if (inFlight.isEmpty()) {
+        List<String> ids = held.ids();
+        if (ids.isEmpty()) {
             return;
         }
-        // Room for entries this consumer holds but is not processing (left pending after a
-        // failed outcome write), so that none of the processed ones falls outside the page.
-        streams.xpending(settings.stream(), settings.group(), StreamRange.of("-", "+"),
-                        inFlight.size() * 2 + 1000, new XPendingArgs().consumer(settings.consumer()))
-                .map(pending -> pending.stream().map(p -> p.getMessageId()).filter(inFlight::contains)
-                        .toArray(String[]::new))
-                .chain(ids -> ids.length == 0 ? Uni.createFrom().nullItem()
-                        : streams.xclaim(settings.stream(), settings.group(), settings.consumer(),
-                                java.time.Duration.ZERO, new XClaimArgs().justId(), ids))
-                .subscribe().with(ignored -> heartbeats.succeeded(), heartbeats::failed);
-    }
-
-    /**
-     * Creates the group at the start of the stream ("0"), so entries added before any consumer
-     * existed are read too. An existing group is kept as it is.
-     */
-    private Uni<Void> ensureGroup() {
-        if (groupReady) {
-            return Uni.createFrom().voidItem();
-        }
-        return streams.xgroupCreate(settings.stream(), settings.group(), "0", new XGroupCreateArgs().mkstream())
-                .onFailure(e -> e.getMessage() != null && e.getMessage().startsWith("BUSYGROUP"))
-                .recoverWithNull()
-                .invoke(() -> groupReady = true);
+        commands.keepAlive(Set.copyOf(ids)).subscribe().with(ignored -> heartbeats.succeeded(), heartbeats::failed);
     }
 
     private static final class NoSubscription implements Flow.Subscription {
