@@ -3,6 +3,7 @@
 # Usage: bench/run.sh [submits] [clients] [end-to-end tasks] [worker concurrency]
 #        bench/run.sh llm [tasks] [worker concurrency] [ms per call]
 #        bench/run.sh submit [seconds per round] [connections] [rounds]   (drives Debian's wrk)
+#        bench/run.sh reads [seconds per round] [connections] [rounds]    (drives Debian's wrk)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -B -q -DskipTests package -pl bench,api-service,worker-service,deploy/llm-simulator -am
@@ -13,6 +14,10 @@ if [ "${1:-}" = "llm" ]; then
 elif [ "${1:-}" = "submit" ]; then
   deploy/tools/require-packages.sh wrk
   main=io.taskgate.bench.SubmitBenchmark
+  shift
+elif [ "${1:-}" = "reads" ]; then
+  deploy/tools/require-packages.sh wrk
+  main=io.taskgate.bench.ReadBenchmark
   shift
 fi
 exec java -Dtaskgate.project.root="$PWD" -cp bench/target/bench.jar "$main" "$@"

@@ -6,7 +6,6 @@ import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnPongMessage;
 import io.vertx.core.buffer.Buffer;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
@@ -198,7 +197,7 @@ public class TaskSocket {
         Subscription subscription = added.get();
         // Only the tenant the connection was opened for: another tenant's task is "not found".
         String tenantId = SocketConnections.callerOf(connection).tenantId();
-        return Panache.withSession(() -> tasks.findForTenant(taskId, tenantId))
+        return tasks.findForTenant(taskId, tenantId)
                 .chain(task -> {
                     if (task == null) {
                         subscriptions.remove(connection.id(), taskId);

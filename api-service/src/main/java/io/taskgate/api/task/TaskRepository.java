@@ -1,20 +1,45 @@
 package io.taskgate.api.task;
 
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
-import io.quarkus.panache.common.Parameters;
 import io.smallrye.mutiny.Uni;
 import io.taskgate.model.TaskRecord;
+import io.taskgate.model.TaskRows;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.util.ArrayList;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.UUID;
 
-/** Reads and writes task rows for the api-service; every query is scoped to one tenant. */
+/**
+ * Reads and writes task rows for the api-service; every query is scoped to one tenant. The
+ * reads that polling clients repeat (one task, one page) are single statements on the reactive
+ * pool, not Hibernate sessions: they need no session, run on any context, and cost a fraction
+ * of one. The locked read-modify-write paths (cancel, recovery) use Hibernate as before.
+ */
 @ApplicationScoped
 public class TaskRepository implements PanacheRepositoryBase<TaskRecord, UUID> {
 
+    private static final String ONE = "SELECT " + TaskRows.COLUMNS + " FROM tasks WHERE id = $1 AND tenant_id = $2";
+
+    private final Pool pool;
+
+    public TaskRepository(Pool pool) {
+        this.pool = pool;
+    }
+
     public Uni<TaskRecord> findForTenant(UUID id, String tenantId) {
-        return find("id = :id and tenantId = :tenant", Parameters.with("id", id).and("tenant", tenantId))
-                .firstResult();
+        return pool.preparedQuery(ONE).execute(Tuple.of(id, tenantId))
+                .map(rows -> rows.size() == 0 ? null : TaskRows.from(rows.iterator().next()));
+    }
+
+    /**
+     * The same read inside the caller's Hibernate session and transaction: a caller that holds a
+     * pooled connection must not wait for a second one, or enough such callers at once would hold
+     * every connection while each waits for another.
+     */
+    public Uni<TaskRecord> findForTenantInSession(UUID id, String tenantId) {
+        return find("id = ?1 and tenantId = ?2", id, tenantId).firstResult();
     }
 
     /**
@@ -22,21 +47,28 @@ public class TaskRepository implements PanacheRepositoryBase<TaskRecord, UUID> {
      * knows whether another page exists without a second query.
      */
     public Uni<List<TaskRecord>> page(TaskListQuery query) {
-        StringBuilder where = new StringBuilder("tenantId = :tenant");
-        Parameters parameters = Parameters.with("tenant", query.tenantId());
+        StringBuilder sql = new StringBuilder("SELECT ").append(TaskRows.COLUMNS).append(" FROM tasks WHERE tenant_id = $1");
+        Tuple parameters = Tuple.of(query.tenantId());
         if (query.status() != null) {
-            where.append(" and status = :status");
-            parameters.and("status", query.status());
+            parameters.addString(query.status().name());
+            sql.append(" AND status = $").append(parameters.size());
         }
         if (query.type() != null) {
-            where.append(" and type = :type");
-            parameters.and("type", query.type());
+            parameters.addString(query.type());
+            sql.append(" AND type = $").append(parameters.size());
         }
         if (query.after() != null) {
-            where.append(" and (createdAt, id) < (:afterCreatedAt, :afterId)");
-            parameters.and("afterCreatedAt", query.after().createdAt()).and("afterId", query.after().id());
+            parameters.addOffsetDateTime(TaskRows.utc(query.after().createdAt())).addUUID(query.after().id());
+            sql.append(" AND (created_at, id) < ($").append(parameters.size() - 1).append(", $")
+                    .append(parameters.size()).append(')');
         }
-        where.append(" order by createdAt desc, id desc");
-        return find(where.toString(), parameters).range(0, query.limit()).list();
+        parameters.addInteger(query.limit());
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT $").append(parameters.size());
+        return pool.preparedQuery(sql.toString()).execute(parameters)
+                .map(rows -> {
+                    List<TaskRecord> page = new ArrayList<>(rows.size());
+                    rows.forEach(row -> page.add(TaskRows.from(row)));
+                    return page;
+                });
     }
 }

@@ -1,7 +1,6 @@
 package io.taskgate.api.task;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import io.taskgate.api.auth.RequiresRole;
 import io.taskgate.api.auth.Role;
@@ -142,7 +141,6 @@ public class TaskResource {
 
     @GET
     @Path("{id}")
-    @WithSession
     @Operation(summary = "Read a task", description = "The polling fallback for clients without a WebSocket.")
     @APIResponse(responseCode = "200", description = "The task as it is now")
     @APIResponse(responseCode = "404", description = "No such task",
@@ -156,7 +154,6 @@ public class TaskResource {
     }
 
     @GET
-    @WithSession
     @Operation(summary = "List tasks", description = "Newest first; pass nextCursor back as cursor for the next page.")
     @APIResponse(responseCode = "200", description = "One page of tasks")
     @APIResponse(responseCode = "400", description = "An unknown status, a bad limit or a foreign cursor",

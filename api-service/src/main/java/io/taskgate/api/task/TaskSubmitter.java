@@ -116,7 +116,7 @@ public class TaskSubmitter {
             throw ProblemException.unprocessable("idempotency-key-reused", "this " + IdempotencyKey.HEADER
                     + " was already used for a different request (another type or input); use a new key for a new task");
         }
-        return tasks.findForTenant(stored.taskId(), request.tenantId());
+        return tasks.findForTenantInSession(stored.taskId(), request.tenantId());
     }
 
     private Submission replayed(TaskRecord task) {

@@ -6,6 +6,7 @@ import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import io.taskgate.model.TaskError;
 import io.taskgate.model.TaskRecord;
+import io.taskgate.model.TaskRows;
 import io.taskgate.model.TaskStatus;
 import io.taskgate.model.TaskView;
 import io.taskgate.model.TaskViews;

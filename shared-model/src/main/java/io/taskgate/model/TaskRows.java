@@ -1,24 +1,26 @@
-package io.taskgate.worker.execution;
+package io.taskgate.model;
 
-import io.taskgate.model.TaskRecord;
-import io.taskgate.model.TaskStatus;
 import io.vertx.mutiny.sqlclient.Row;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
-/** A tasks row as the reactive client returns it, read into a (detached) {@link TaskRecord}. */
-final class TaskRows {
+/**
+ * A tasks row as the reactive client returns it, read into a (detached) {@link TaskRecord}: the
+ * services read and change rows with plain statements where a Hibernate session would cost more
+ * than the statement.
+ */
+public final class TaskRows {
 
     /** Every column, the JSON ones as text, in the names {@link #from(Row)} reads. */
-    static final String COLUMNS = "id, tenant_id, type, status, input::text AS input, progress, result::text AS result, "
+    public static final String COLUMNS = "id, tenant_id, type, status, input::text AS input, progress, result::text AS result, "
             + "error_code, error_message, error_retryable, attempts, event_seq, created_at, started_at, finished_at, "
             + "updated_at, lease_entry_id, heartbeat_at, next_attempt_at, cancel_requested, enqueued_at";
 
     private TaskRows() {
     }
 
-    static TaskRecord from(Row row) {
+    public static TaskRecord from(Row row) {
         TaskRecord task = new TaskRecord();
         task.id = row.getUUID("id");
         task.tenantId = row.getString("tenant_id");
@@ -44,7 +46,7 @@ final class TaskRows {
         return task;
     }
 
-    static OffsetDateTime utc(Instant instant) {
+    public static OffsetDateTime utc(Instant instant) {
         return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 

@@ -1,0 +1,98 @@
+package io.taskgate.bench;
+
+import io.taskgate.local.LocalStack;
+import io.taskgate.local.ServiceProcess;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What polling costs: {@code GET /api/v1/tasks/{id}} and the first page of the task list against
+ * the no-op {@code /q/health/live} of the same api-service, driven by wrk in alternating rounds
+ * at {@code connections} connections, with authentication on. No worker runs; the tasks read
+ * stay queued, which is what a poller of a busy system mostly sees.
+ *
+ * <p>Arguments (all optional): seconds per round (15), connections (400), rounds (2).
+ */
+public final class ReadBenchmark {
+
+    private static final String ECHO = "{\"type\":\"echo\",\"input\":{\"message\":\"bench\"}}";
+    private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([0-9a-f-]{36})\"");
+    private static final int TASKS = 200;
+
+    private ReadBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
+        int connections = args.length > 1 ? Integer.parseInt(args[1]) : 400;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+
+        Path root = Path.of(System.getProperty("taskgate.project.root", ".")).toAbsolutePath().normalize();
+        Path data = Files.createDirectories(root.resolve("bench/target/runs")).resolve("reads-" + System.currentTimeMillis());
+        Files.createDirectories(data);
+        Wrk wrk = new Wrk(data);
+        try (LocalStack stack = LocalStack.startInfrastructure(root, data, 0, 0)) {
+            ServiceProcess api = stack.startApi("bench-reads", 0, PipelineBenchmark.UNREACHED_BUDGETS);
+            String key = stack.issueApiKey(api, "bench", "read benchmark", "submit", "read");
+            String id = submit(api, key, TASKS);
+            List<String> headers = List.of("Authorization: Bearer " + key);
+            Path get = wrk.script("get", "GET", null, headers, 0);
+            String one = api.baseUrl() + "/api/v1/tasks/" + id;
+            String page = api.baseUrl() + "/api/v1/tasks?limit=20";
+            String live = api.baseUrl() + "/q/health/live";
+            for (String url : List.of(one, page, live)) {
+                wrk.run(url, get, connections, 10);
+            }
+            System.out.println("| round | GET one task | p99 | GET a page of 20 | p99 | /q/health/live | p99 |");
+            System.out.println("|---|---|---|---|---|---|---|");
+            double oneSum = 0;
+            double pageSum = 0;
+            double liveSum = 0;
+            for (int round = 1; round <= rounds; round++) {
+                Wrk.Result o = checked(wrk.run(one, get, connections, seconds));
+                Wrk.Result p = checked(wrk.run(page, get, connections, seconds));
+                Wrk.Result l = checked(wrk.run(live, get, connections, seconds));
+                System.out.printf("| %d | %,.0f req/s | %.1f ms | %,.0f req/s | %.1f ms | %,.0f req/s | %.1f ms |%n",
+                        round, o.perSecond(), o.p99(), p.perSecond(), p.p99(), l.perSecond(), l.p99());
+                oneSum += o.perSecond();
+                pageSum += p.perSecond();
+                liveSum += l.perSecond();
+            }
+            System.out.printf("GET one task / liveness = %.2f; GET a page of 20 / liveness = %.2f%n",
+                    oneSum / liveSum, pageSum / liveSum);
+            System.out.printf("settings: seconds=%d connections=%d rounds=%d tasks=%d cores=%d%n",
+                    seconds, connections, rounds, TASKS, Runtime.getRuntime().availableProcessors());
+        }
+    }
+
+    /** Submits {@code count} echo tasks and returns the id of the last. */
+    private static String submit(ServiceProcess api, String key, int count) throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        String id = null;
+        for (int i = 0; i < count; i++) {
+            HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create(api.baseUrl() + "/api/v1/tasks"))
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + key)
+                    .POST(HttpRequest.BodyPublishers.ofString(ECHO)).build(), HttpResponse.BodyHandlers.ofString());
+            Matcher found = ID.matcher(answer.body());
+            if (answer.statusCode() != 202 || !found.find()) {
+                throw new IllegalStateException("submit answered " + answer.statusCode() + ": " + answer.body());
+            }
+            id = found.group(1);
+        }
+        return id;
+    }
+
+    private static Wrk.Result checked(Wrk.Result result) {
+        if (result.notOk() > 0) {
+            throw new IllegalStateException(result.notOk() + " of " + result.requests() + " answers were not 2xx");
+        }
+        return result;
+    }
+}
