@@ -20,6 +20,14 @@ final class Wrk {
 
     /** What one run measured; latencies in milliseconds. */
     record Result(double perSecond, double p50, double p99, long requests, long notOk) {
+
+        /** This result, if every answer was a 2xx: a rate of errors measures nothing. */
+        Result allOk() {
+            if (notOk > 0) {
+                throw new IllegalStateException(notOk + " of " + requests + " answers were not 2xx");
+            }
+            return this;
+        }
     }
 
     private static final Pattern RATE = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
