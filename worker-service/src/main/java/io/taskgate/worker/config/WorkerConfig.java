@@ -117,6 +117,12 @@ public interface WorkerConfig {
         Optional<Double> jitter();
 
         Optional<Duration> timeout();
+
+        /**
+         * Most tasks of this type running at once on this worker; unset, only the worker's
+         * concurrency bounds them. For handlers that use CPU rather than wait on I/O.
+         */
+        Optional<Integer> maxConcurrency();
     }
 
     interface Retries {

@@ -53,9 +53,11 @@ public class TaskExecutor {
     private final OutputBuffer outputs;
     private final ObjectMapper json;
     private final MeterRegistry meters;
+    private final TypeConcurrency limits;
 
     public TaskExecutor(TaskStore store, TaskEventPublisher events, HandlerRegistry handlers, RetryPolicies policies,
-            RetryQueue retries, RunningTasks running, OutputBuffer outputs, ObjectMapper json, MeterRegistry meters) {
+            RetryQueue retries, RunningTasks running, OutputBuffer outputs, ObjectMapper json, MeterRegistry meters,
+            TypeConcurrency limits) {
         this.store = store;
         this.events = events;
         this.handlers = handlers;
@@ -65,10 +67,15 @@ public class TaskExecutor {
         this.outputs = outputs;
         this.json = json;
         this.meters = meters;
+        this.limits = limits;
     }
 
     /** Must be subscribed on {@code context}, a duplicated context of this delivery's own. */
     public Uni<Void> execute(TaskStreamEntry entry, String entryId, Context context) {
+        return limits.limit(entry.type(), context, () -> attempt(entry, entryId, context));
+    }
+
+    private Uni<Void> attempt(TaskStreamEntry entry, String entryId, Context context) {
         return store.startAttempt(entry.taskId(), entryId, policies.deliveryLimit(entry.type()))
                 .call(start -> start.lastStored() == null ? Uni.createFrom().voidItem()
                         : events.publish(TaskEvent.of(TaskEventType.STATUS, start.lastStored())))
