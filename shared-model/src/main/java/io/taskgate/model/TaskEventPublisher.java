@@ -14,7 +14,7 @@ import java.util.function.UnaryOperator;
  * publish never fails the caller: polling and the next snapshot show the state. What a failure
  * is worth saying in the log is each service's choice, made in {@code watch}.
  */
-public class TaskEventPublisher {
+public class TaskEventPublisher implements TaskEventSink {
 
     private final ReactivePubSubCommands<String> pubsub;
     private final ObjectMapper json;
@@ -30,6 +30,7 @@ public class TaskEventPublisher {
         this.watch = watch;
     }
 
+    @Override
     public Uni<Void> publish(TaskEvent event) {
         return watch.apply(Uni.createFrom().item(() -> encode(event))
                         .chain(text -> pubsub.publish(RedisNames.EVENT_CHANNEL, text))

@@ -13,7 +13,7 @@ import java.util.UUID;
  * chunk's index, which orders the live events.
  */
 @ApplicationScoped
-public class OutputBuffer {
+public class OutputBuffer implements OutputStore {
 
     /** Long enough for any attempt plus late readers; afterwards the stored result is the source. */
     static final Duration EXPIRY = Duration.ofHours(1);
@@ -39,6 +39,7 @@ public class OutputBuffer {
     }
 
     /** Appends a chunk; the item is its index, or -1 once the buffer is full. */
+    @Override
     public Uni<Integer> append(UUID taskId, int attempt, String chunk) {
         return redis.execute("EVAL", APPEND, "1", RedisNames.outputBuffer(taskId, attempt), chunk,
                         String.valueOf(EXPIRY.toMillis()), String.valueOf(MAX_CHUNKS))

@@ -2,6 +2,7 @@ package io.taskgate.worker.execution;
 
 import io.taskgate.model.TaskRecord;
 import io.taskgate.model.TaskView;
+import io.taskgate.worker.stream.DeadLetterReason;
 
 /**
  * What became of a delivery when the worker tried to start its task.
@@ -13,7 +14,7 @@ import io.taskgate.model.TaskView;
  * @param lastStored the row as this delivery found it, when an earlier delivery of the same entry
  *     may have stored it and died before publishing it; null otherwise
  */
-record StartResult(TaskRecord task, boolean started, String deadLetterReason, TaskView lastStored) {
+record StartResult(TaskRecord task, boolean started, DeadLetterReason deadLetterReason, TaskView lastStored) {
 
     static StartResult started(TaskRecord task, TaskView lastStored) {
         return new StartResult(task, true, null, lastStored);
@@ -30,7 +31,7 @@ record StartResult(TaskRecord task, boolean started, String deadLetterReason, Ta
     }
 
     /** The task was settled without running (cancelled, or over its delivery limit). */
-    static StartResult settled(TaskRecord task, String deadLetterReason, TaskView lastStored) {
+    static StartResult settled(TaskRecord task, DeadLetterReason deadLetterReason, TaskView lastStored) {
         return new StartResult(task, false, deadLetterReason, lastStored);
     }
 }

@@ -4,6 +4,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.taskgate.model.TaskStreamEntry;
 import io.taskgate.worker.config.WorkerConfig;
 import io.taskgate.worker.stream.DeadLetter;
+import io.taskgate.worker.stream.DeadLetterReason;
 import io.taskgate.worker.stream.RedisStreamsConnector;
 import io.taskgate.worker.stream.StreamEntryMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -86,7 +87,7 @@ public class TaskDispatcher {
         } catch (IllegalArgumentException e) {
             // No retry can repair a malformed entry: set it aside for inspection.
             LOG.errorf("malformed stream entry %s: %s", source.entryId(), e.getMessage());
-            settle(message.nack(new DeadLetter("MALFORMED_ENTRY", e.getMessage())));
+            settle(message.nack(new DeadLetter(DeadLetterReason.MALFORMED_ENTRY, e.getMessage())));
             return;
         }
         // The logging MDC lives in the duplicated context, so every line about this task carries its id.

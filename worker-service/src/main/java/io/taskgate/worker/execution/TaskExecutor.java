@@ -2,13 +2,14 @@ package io.taskgate.worker.execution;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.TimeoutException;
 import io.smallrye.mutiny.Uni;
 import io.taskgate.model.TaskError;
 import io.taskgate.model.TaskEvent;
-import io.taskgate.model.TaskEventPublisher;
+import io.taskgate.model.TaskEventSink;
 import io.taskgate.model.TaskEventType;
 import io.taskgate.model.TaskRecord;
 import io.taskgate.model.TaskStreamEntry;
@@ -19,8 +20,9 @@ import io.taskgate.worker.handler.HandlerRegistry;
 import io.taskgate.worker.handler.TaskDeferral;
 import io.taskgate.worker.handler.TaskFailure;
 import io.taskgate.worker.handler.TaskHandler;
-import io.taskgate.worker.retry.RetryQueue;
+import io.taskgate.worker.retry.RetryScheduler;
 import io.taskgate.worker.stream.DeadLetter;
+import io.taskgate.worker.stream.DeadLetterReason;
 import io.vertx.core.Context;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -44,19 +46,19 @@ public class TaskExecutor {
 
     private static final Logger LOG = Logger.getLogger(TaskExecutor.class);
 
-    private final TaskStore store;
-    private final TaskEventPublisher events;
+    private final TaskLedger store;
+    private final TaskEventSink events;
     private final HandlerRegistry handlers;
     private final RetryPolicies policies;
-    private final RetryQueue retries;
+    private final RetryScheduler retries;
     private final RunningTasks running;
-    private final OutputBuffer outputs;
+    private final OutputStore outputs;
     private final ObjectMapper json;
     private final MeterRegistry meters;
     private final TypeConcurrency limits;
 
-    public TaskExecutor(TaskStore store, TaskEventPublisher events, HandlerRegistry handlers, RetryPolicies policies,
-            RetryQueue retries, RunningTasks running, OutputBuffer outputs, ObjectMapper json, MeterRegistry meters,
+    public TaskExecutor(TaskLedger store, TaskEventSink events, HandlerRegistry handlers, RetryPolicies policies,
+            RetryScheduler retries, RunningTasks running, OutputStore outputs, ObjectMapper json, MeterRegistry meters,
             TypeConcurrency limits) {
         this.store = store;
         this.events = events;
@@ -105,7 +107,8 @@ public class TaskExecutor {
         CompletableFuture<Void> cancelSwitch = running.register(task.id);
         Timer.Sample timing = Timer.start(meters);
         return run.publish(task, TaskEventType.STATUS)
-                .chain(() -> firstOf(outcome(task, run, policy), Uni.createFrom().completionStage(cancelSwitch).map(ignored -> Outcome.CANCELLED)))
+                .chain(() -> firstOf(outcome(task, run, policy),
+                        Uni.createFrom().completionStage(cancelSwitch).map(ignored -> (Outcome) new Outcome.Cancelled())))
                 .call(run::drainOutput)
                 .chain(outcome -> run.onContext(() -> record(entry, task, outcome, policy)))
                 .onTermination().invoke(() -> running.remove(task.id, cancelSwitch))
@@ -127,39 +130,39 @@ public class TaskExecutor {
     private Uni<Outcome> outcome(TaskRecord task, TaskRun run, RetryPolicy policy) {
         TaskHandler handler = handlers.find(task.type).orElse(null);
         if (handler == null) {
-            return Uni.createFrom().item(Outcome.failed(TaskError.permanent("UNKNOWN_TYPE",
+            return Uni.createFrom().item(new Outcome.Failed(TaskError.permanent("UNKNOWN_TYPE",
                     "this worker has no handler for task type '" + task.type + "'"), null));
         }
         return Uni.createFrom().deferred(() -> handler.handle(parseInput(task), run))
                 .ifNoItem().after(policy.timeout()).fail()
                 .map(Outcome::succeeded)
-                .onFailure(TaskDeferral.class).recoverWithItem(failure -> Outcome.deferred(((TaskDeferral) failure).waitFor()))
-                .onFailure().recoverWithItem(failure -> Outcome.failed(toError(task, failure, policy),
+                .onFailure(TaskDeferral.class).recoverWithItem(failure -> new Outcome.Deferred(((TaskDeferral) failure).waitFor()))
+                .onFailure().recoverWithItem(failure -> new Outcome.Failed(toError(task, failure, policy),
                         failure instanceof TaskFailure taskFailure ? taskFailure.retryAfter() : null));
     }
 
     private Uni<Recorded> record(TaskStreamEntry entry, TaskRecord task, Outcome outcome, RetryPolicy policy) {
         int attempt = task.attempts;
-        if (outcome == Outcome.CANCELLED) {
+        if (outcome instanceof Outcome.Cancelled) {
             return store.cancel(task.id, attempt).map(row -> new Recorded(row, null));
         }
-        if (outcome.deferredFor() != null) {
-            Instant due = Instant.now().plus(outcome.deferredFor());
+        if (outcome instanceof Outcome.Deferred deferred) {
+            Instant due = Instant.now().plus(deferred.delay());
             return store.defer(task.id, attempt, due)
                     .call(row -> row == null || row.status.isFinal() ? Uni.createFrom().voidItem()
                             : retries.schedule(entry, due))
                     .map(row -> new Recorded(row, null));
         }
-        if (outcome.error() == null) {
-            String result = outcome.result() == null ? "null" : outcome.result().toString();
-            return store.succeed(task.id, attempt, result).map(row -> new Recorded(row, null));
+        if (outcome instanceof Outcome.Succeeded succeeded) {
+            return store.succeed(task.id, attempt, succeeded.result().toString()).map(row -> new Recorded(row, null));
         }
-        TaskError error = outcome.error();
+        Outcome.Failed failed = (Outcome.Failed) outcome;
+        TaskError error = failed.error();
         if (error.retryable() && policy.allowsAnotherAfter(attempt)) {
             Duration backoff = policy.backoffAfter(attempt, ThreadLocalRandom.current()::nextDouble);
             // An upstream that said when to come back (Retry-After) is not called again sooner.
-            if (outcome.retryAfter() != null && outcome.retryAfter().compareTo(backoff) > 0) {
-                backoff = outcome.retryAfter();
+            if (failed.retryAfter() != null && failed.retryAfter().compareTo(backoff) > 0) {
+                backoff = failed.retryAfter();
             }
             Instant due = Instant.now().plus(backoff);
             return store.scheduleRetry(task.id, attempt, error, due)
@@ -168,7 +171,7 @@ public class TaskExecutor {
                     .map(row -> new Recorded(row, null));
         }
         // A retryable failure that ran out of attempts is a task nobody could complete: keep it for inspection.
-        String deadLetter = error.retryable() ? "RETRIES_EXHAUSTED" : null;
+        DeadLetterReason deadLetter = error.retryable() ? DeadLetterReason.RETRIES_EXHAUSTED : null;
         return store.fail(task.id, attempt, error)
                 .map(row -> new Recorded(row, row == null ? null : deadLetter));
     }
@@ -198,23 +201,30 @@ public class TaskExecutor {
     }
 
     /** The row after recording an outcome (null if the attempt no longer held the task), and whether to dead-letter. */
-    private record Recorded(TaskRecord task, String deadLetterReason) {
+    private record Recorded(TaskRecord task, DeadLetterReason deadLetterReason) {
     }
 
-    private record Outcome(JsonNode result, TaskError error, Duration retryAfter, Duration deferredFor) {
-        static final Outcome CANCELLED = new Outcome(null, null, null, null);
+    /** What an attempt came to, before it is recorded. */
+    private sealed interface Outcome {
 
         static Outcome succeeded(JsonNode result) {
-            return new Outcome(result == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : result,
-                    null, null, null);
+            return new Succeeded(result == null ? NullNode.getInstance() : result);
         }
 
-        static Outcome failed(TaskError error, Duration retryAfter) {
-            return new Outcome(null, error, retryAfter, null);
+        /** The handler's result; JSON null when it gave none. */
+        record Succeeded(JsonNode result) implements Outcome {
         }
 
-        static Outcome deferred(Duration wait) {
-            return new Outcome(null, null, null, wait);
+        /** The handler failed; {@code retryAfter} is how long the upstream asked to be left alone, if it said. */
+        record Failed(TaskError error, Duration retryAfter) implements Outcome {
+        }
+
+        /** The handler asked to run again later, without counting this attempt as a failure. */
+        record Deferred(Duration delay) implements Outcome {
+        }
+
+        /** The task's cancellation won the race with the handler. */
+        record Cancelled() implements Outcome {
         }
     }
 }

@@ -3,7 +3,7 @@ package io.taskgate.worker.execution;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import io.taskgate.model.TaskEvent;
-import io.taskgate.model.TaskEventPublisher;
+import io.taskgate.model.TaskEventSink;
 import io.taskgate.model.TaskEventType;
 import io.taskgate.model.TaskRecord;
 import io.taskgate.model.TaskView;
@@ -27,16 +27,16 @@ final class TaskRun implements TaskContext {
     private final TaskRecord task;
     private final Context context;
     private final Executor onContext;
-    private final TaskStore store;
-    private final TaskEventPublisher events;
+    private final TaskLedger store;
+    private final TaskEventSink events;
     private final ObjectMapper json;
-    private final OutputBuffer outputs;
+    private final OutputStore outputs;
     private volatile TaskView lastView;
     private final CoalescedOutput output;
     private final CoalescedProgress progress;
 
-    TaskRun(TaskRecord task, Context context, TaskStore store, TaskEventPublisher events, ObjectMapper json,
-            OutputBuffer outputs) {
+    TaskRun(TaskRecord task, Context context, TaskLedger store, TaskEventSink events, ObjectMapper json,
+            OutputStore outputs) {
         this.task = task;
         this.context = context;
         this.onContext = command -> context.runOnContext(ignored -> command.run());

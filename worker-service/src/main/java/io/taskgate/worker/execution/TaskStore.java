@@ -10,6 +10,7 @@ import io.taskgate.model.TaskRows;
 import io.taskgate.model.TaskStatus;
 import io.taskgate.model.TaskView;
 import io.taskgate.model.TaskViews;
+import io.taskgate.worker.stream.DeadLetterReason;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import java.time.Clock;
@@ -33,7 +34,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * nothing, so each task records exactly one outcome. A change that does not apply returns null.
  */
 @ApplicationScoped
-public class TaskStore implements PanacheRepositoryBase<TaskRecord, UUID> {
+public class TaskStore implements PanacheRepositoryBase<TaskRecord, UUID>, TaskLedger {
 
     /** Retries may arrive slightly early when worker clocks disagree; this much is tolerated. */
     private static final Duration CLOCK_TOLERANCE = Duration.ofMillis(500);
@@ -109,6 +110,7 @@ public class TaskStore implements PanacheRepositoryBase<TaskRecord, UUID> {
      * acknowledging. In both cases the row as found is handed back to be published again:
      * subscribers drop a seq they already have, so a repeat costs nothing and a loss is repaired.
      */
+    @Override
     public Uni<StartResult> startAttempt(UUID taskId, String entryId, int deliveryLimit) {
         Instant now = now();
         // The common case in one statement: a queued task, due, not cancelled, under its limit.
@@ -150,7 +152,7 @@ public class TaskStore implements PanacheRepositoryBase<TaskRecord, UUID> {
                 recordError(task, TaskError.permanent("DELIVERY_LIMIT",
                         "given up after " + task.attempts + " starts"));
                 task.moveTo(TaskStatus.FAILED, now);
-                return StartResult.settled(task, "DELIVERY_LIMIT", lastStored);
+                return StartResult.settled(task, DeadLetterReason.DELIVERY_LIMIT, lastStored);
             }
             task.moveTo(TaskStatus.RUNNING, now);
             task.leaseEntryId = entryId;
@@ -160,19 +162,23 @@ public class TaskStore implements PanacheRepositoryBase<TaskRecord, UUID> {
         }));
     }
 
+    @Override
     public Uni<TaskRecord> recordProgress(UUID taskId, int attempt, double fraction) {
         return whileHeld(RECORD_PROGRESS, taskId, attempt, now(), tuple -> tuple.addDouble(fraction));
     }
 
     /** Records the result; a task whose cancellation was asked for meanwhile ends CANCELLED instead. */
+    @Override
     public Uni<TaskRecord> succeed(UUID taskId, int attempt, String resultJson) {
         return whileHeld(SUCCEED, taskId, attempt, now(), tuple -> tuple.addString(resultJson));
     }
 
+    @Override
     public Uni<TaskRecord> fail(UUID taskId, int attempt, TaskError error) {
         return whileHeld(FAIL, taskId, attempt, now(), tuple -> withError(tuple, error));
     }
 
+    @Override
     public Uni<TaskRecord> cancel(UUID taskId, int attempt) {
         return whileHeld(CANCEL, taskId, attempt, now(), tuple -> tuple);
     }
@@ -182,6 +188,7 @@ public class TaskStore implements PanacheRepositoryBase<TaskRecord, UUID> {
      * retry visible (also when it ends CANCELLED instead). The caller then schedules the retry's
      * stream entry.
      */
+    @Override
     public Uni<TaskRecord> scheduleRetry(UUID taskId, int attempt, TaskError error, Instant dueAt) {
         return whileHeld(SCHEDULE_RETRY, taskId, attempt, now(),
                 tuple -> withError(tuple, error).addOffsetDateTime(TaskRows.utc(dueAt)));
@@ -191,6 +198,7 @@ public class TaskStore implements PanacheRepositoryBase<TaskRecord, UUID> {
      * Hands the task back to the queue until {@code dueAt} as if this attempt had not started:
      * the handler deferred before doing any work, so the attempt is not counted.
      */
+    @Override
     public Uni<TaskRecord> defer(UUID taskId, int attempt, Instant dueAt) {
         return whileHeld(DEFER, taskId, attempt, now(), tuple -> tuple.addOffsetDateTime(TaskRows.utc(dueAt)));
     }

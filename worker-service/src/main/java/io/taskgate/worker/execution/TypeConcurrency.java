@@ -4,10 +4,12 @@ import io.smallrye.mutiny.Uni;
 import io.taskgate.worker.config.WorkerConfig;
 import io.vertx.core.Context;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -22,11 +24,17 @@ import java.util.function.Supplier;
 @ApplicationScoped
 public class TypeConcurrency {
 
-    private final WorkerConfig config;
+    private final Function<String, Optional<Integer>> limitOf;
     private final Map<String, Optional<ConcurrencyGate>> gates = new ConcurrentHashMap<>();
 
+    @Inject
     public TypeConcurrency(WorkerConfig config) {
-        this.config = config;
+        this(type -> Optional.ofNullable(config.policies().get(type)).flatMap(WorkerConfig.PolicyOverride::maxConcurrency));
+    }
+
+    /** @param limitOf each type's limit, empty for none */
+    TypeConcurrency(Function<String, Optional<Integer>> limitOf) {
+        this.limitOf = limitOf;
     }
 
     /**
@@ -55,7 +63,6 @@ public class TypeConcurrency {
     }
 
     private Optional<ConcurrencyGate> gateFor(String type) {
-        WorkerConfig.PolicyOverride policy = config.policies().get(type);
-        return policy == null ? Optional.empty() : policy.maxConcurrency().map(ConcurrencyGate::new);
+        return limitOf.apply(type).map(ConcurrencyGate::new);
     }
 }

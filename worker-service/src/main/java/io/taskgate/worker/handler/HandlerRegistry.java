@@ -3,6 +3,7 @@ package io.taskgate.worker.handler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
@@ -18,12 +19,26 @@ public class HandlerRegistry {
 
     private final Map<String, TaskHandler> byType;
 
+    @Inject
     public HandlerRegistry(@Any Instance<TaskHandler> beans) {
         Map<String, TaskHandler> handlers = new TreeMap<>();
         beans.forEach(handler -> register(handlers, handler));
         ServiceLoader.load(TaskHandler.class, Thread.currentThread().getContextClassLoader())
                 .forEach(handler -> register(handlers, handler));
         this.byType = Collections.unmodifiableMap(handlers);
+    }
+
+    private HandlerRegistry(Map<String, TaskHandler> byType) {
+        this.byType = Collections.unmodifiableMap(byType);
+    }
+
+    /** A registry of exactly these handlers, for running the core without the container. */
+    public static HandlerRegistry of(TaskHandler... handlers) {
+        Map<String, TaskHandler> byType = new TreeMap<>();
+        for (TaskHandler handler : handlers) {
+            register(byType, handler);
+        }
+        return new HandlerRegistry(byType);
     }
 
     private static void register(Map<String, TaskHandler> handlers, TaskHandler handler) {

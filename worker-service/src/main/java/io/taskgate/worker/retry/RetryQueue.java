@@ -15,7 +15,7 @@ import java.time.Instant;
  * each retry still reaches the stream exactly once.
  */
 @ApplicationScoped
-public class RetryQueue {
+public class RetryQueue implements RetryScheduler {
 
     // Removes each due member and re-adds it to the stream only if this call removed it.
     private static final String MOVE_DUE = """
@@ -39,6 +39,7 @@ public class RetryQueue {
         this.json = json;
     }
 
+    @Override
     public Uni<Void> schedule(TaskStreamEntry entry, Instant dueAt) {
         return Uni.createFrom().item(() -> encode(entry))
                 .chain(member -> redis.sortedSet(String.class).zadd(RedisNames.RETRY_SET, dueAt.toEpochMilli(), member))

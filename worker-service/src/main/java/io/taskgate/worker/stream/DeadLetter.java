@@ -6,14 +6,14 @@ package io.taskgate.worker.stream;
  */
 public class DeadLetter extends RuntimeException {
 
-    private final String reason;
+    private final DeadLetterReason reason;
 
-    public DeadLetter(String reason, String detail) {
+    public DeadLetter(DeadLetterReason reason, String detail) {
         super(reason + ": " + detail, null, false, false);
         this.reason = reason;
     }
 
-    public String reason() {
+    public DeadLetterReason reason() {
         return reason;
     }
 }

@@ -260,7 +260,7 @@ final class StreamEntryPublisher implements Flow.Publisher<Message<Map<String, S
     private CompletionStage<Void> nack(StreamMessage<String, String, String> entry, Throwable failure) {
         held.settle(entry.id());
         if (failure instanceof DeadLetter deadLetter) {
-            return commands.deadLetter(entry, deadLetter.reason()).subscribeAsCompletionStage();
+            return commands.deadLetter(entry, deadLetter.reason().name()).subscribeAsCompletionStage();
         }
         // Left pending: once its idle time passes claimIdle, some consumer reclaims and retries it.
         LOG.debugf("entry %s left pending: %s", entry.id(), failure.getMessage());

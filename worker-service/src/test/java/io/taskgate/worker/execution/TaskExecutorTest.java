@@ -1,0 +1,254 @@
+package io.taskgate.worker.execution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Uni;
+import io.taskgate.model.TaskError;
+import io.taskgate.model.TaskEvent;
+import io.taskgate.model.TaskRecord;
+import io.taskgate.model.TaskStatus;
+import io.taskgate.model.TaskStreamEntry;
+import io.taskgate.worker.config.RetryPolicies;
+import io.taskgate.worker.config.RetryPolicy;
+import io.taskgate.worker.handler.HandlerRegistry;
+import io.taskgate.worker.handler.TaskContext;
+import io.taskgate.worker.handler.TaskDeferral;
+import io.taskgate.worker.handler.TaskFailure;
+import io.taskgate.worker.handler.TaskHandler;
+import io.taskgate.worker.stream.DeadLetter;
+import io.taskgate.worker.stream.DeadLetterReason;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every way an attempt can end, run through the real executor against an in-memory ledger. */
+class TaskExecutorTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final RetryPolicy THREE_ATTEMPTS =
+            new RetryPolicy(3, Duration.ofSeconds(1), 2.0, Duration.ofMinutes(5), 0.0, Duration.ofMinutes(1));
+    private static Vertx vertx;
+
+    private final InMemoryLedger ledger = new InMemoryLedger();
+    private final List<TaskEvent> events = new CopyOnWriteArrayList<>();
+    private final List<Instant> scheduled = new CopyOnWriteArrayList<>();
+    private final RunningTasks running = new RunningTasks();
+
+    @BeforeAll
+    static void startVertx() {
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void closeVertx() {
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+
+    @Test
+    void aResultIsRecordedAndItsChangesPublished() {
+        TaskRecord task = ledger.add("t", "{\"n\":1}");
+        run(task, THREE_ATTEMPTS, handler(ctx -> Uni.createFrom().item(json("{\"ok\":true}")))).join();
+
+        TaskRecord row = ledger.row(task.id);
+        assertThat(row.status).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(row.result).isEqualTo("{\"ok\":true}");
+        assertThat(statuses()).containsExactly(TaskStatus.RUNNING, TaskStatus.SUCCEEDED);
+    }
+
+    @Test
+    void aRetryableFailureIsRetriedNoSoonerThanTheUpstreamAsked() {
+        TaskRecord task = ledger.add("t", "{}");
+        Instant before = Instant.now();
+        run(task, THREE_ATTEMPTS, handler(ctx -> Uni.createFrom().failure(new TaskFailure(
+                TaskError.transientError("RATE_LIMITED", "slow down"), Duration.ofMinutes(10))))).join();
+
+        TaskRecord row = ledger.row(task.id);
+        assertThat(row.status).isEqualTo(TaskStatus.QUEUED);
+        assertThat(row.errorCode).isEqualTo("RATE_LIMITED");
+        // The policy's own backoff is 1 s; Retry-After's 10 minutes wins.
+        assertThat(row.nextAttemptAt).isAfterOrEqualTo(before.plus(Duration.ofMinutes(10)));
+        assertThat(scheduled).containsExactly(row.nextAttemptAt);
+    }
+
+    @Test
+    void withoutRetryAfterTheRetryWaitsThePolicysBackoff() {
+        TaskRecord task = ledger.add("t", "{}");
+        Instant before = Instant.now();
+        run(task, THREE_ATTEMPTS, handler(ctx -> Uni.createFrom().failure(new RuntimeException("boom")))).join();
+
+        TaskRecord row = ledger.row(task.id);
+        assertThat(row.status).isEqualTo(TaskStatus.QUEUED);
+        assertThat(row.errorCode).isEqualTo("HANDLER_ERROR");
+        assertThat(row.nextAttemptAt).isBetween(before.plusSeconds(1), Instant.now().plusSeconds(1));
+        assertThat(scheduled).hasSize(1);
+    }
+
+    @Test
+    void aRetryableFailureOnTheLastAttemptFailsTheTaskAndDeadLettersItsEntry() {
+        TaskRecord task = ledger.add("t", "{}");
+        ledger.setAttempts(task.id, 2);
+        CompletableFuture<Void> done = run(task, THREE_ATTEMPTS,
+                handler(ctx -> Uni.createFrom().failure(new TaskFailure(TaskError.transientError("DOWN", "down")))));
+
+        assertThatThrownBy(done::join).hasCauseInstanceOf(DeadLetter.class)
+                .cause().extracting(failure -> ((DeadLetter) failure).reason())
+                .isEqualTo(DeadLetterReason.RETRIES_EXHAUSTED);
+        TaskRecord row = ledger.row(task.id);
+        assertThat(row.status).isEqualTo(TaskStatus.FAILED);
+        assertThat(row.attempts).isEqualTo(3);
+        assertThat(scheduled).isEmpty();
+        assertThat(statuses()).containsExactly(TaskStatus.RUNNING, TaskStatus.FAILED);
+    }
+
+    @Test
+    void aPermanentFailureFailsTheTaskAtOnceWithoutADeadLetter() {
+        TaskRecord task = ledger.add("t", "{}");
+        run(task, THREE_ATTEMPTS, handler(ctx -> Uni.createFrom().failure(TaskFailure.invalidInput("no prompt")))).join();
+
+        TaskRecord row = ledger.row(task.id);
+        assertThat(row.status).isEqualTo(TaskStatus.FAILED);
+        assertThat(row.errorRetryable).isFalse();
+        assertThat(row.attempts).isEqualTo(1);
+        assertThat(scheduled).isEmpty();
+    }
+
+    @Test
+    void aDeferralQueuesTheTaskAgainWithoutAnError() {
+        TaskRecord task = ledger.add("t", "{}");
+        Instant before = Instant.now();
+        run(task, THREE_ATTEMPTS, handler(ctx -> Uni.createFrom().failure(
+                new TaskDeferral(Duration.ofSeconds(30), "upstream busy")))).join();
+
+        TaskRecord row = ledger.row(task.id);
+        assertThat(row.status).isEqualTo(TaskStatus.QUEUED);
+        assertThat(row.errorCode).isNull();
+        assertThat(row.nextAttemptAt).isAfterOrEqualTo(before.plusSeconds(30));
+        assertThat(ledger.calls).contains("defer").doesNotContain("retry");
+        assertThat(scheduled).containsExactly(row.nextAttemptAt);
+    }
+
+    @Test
+    void aCancellationWinsOverAHandlerStillWorking() {
+        TaskRecord task = ledger.add("t", "{}");
+        CompletableFuture<Void> done = run(task, THREE_ATTEMPTS, handler(ctx -> ctx.sleep(Duration.ofHours(1))
+                .replaceWith(json("{\"late\":true}"))));
+        await().atMost(Duration.ofSeconds(5)).until(() -> running.ids().contains(task.id));
+
+        assertThat(running.cancel(task.id)).isTrue();
+        done.join();
+        assertThat(ledger.row(task.id).status).isEqualTo(TaskStatus.CANCELLED);
+        assertThat(running.ids()).doesNotContain(task.id);
+    }
+
+    @Test
+    void anAttemptOverItsTimeoutIsARetryableTimeout() {
+        TaskRecord task = ledger.add("t", "{}");
+        RetryPolicy quick = new RetryPolicy(3, Duration.ofSeconds(1), 2.0, Duration.ofMinutes(5), 0.0,
+                Duration.ofMillis(100));
+        run(task, quick, handler(ctx -> ctx.sleep(Duration.ofHours(1)).replaceWith(json("{}")))).join();
+
+        TaskRecord row = ledger.row(task.id);
+        assertThat(row.status).isEqualTo(TaskStatus.QUEUED);
+        assertThat(row.errorCode).isEqualTo("TIMEOUT");
+        assertThat(row.errorRetryable).isTrue();
+    }
+
+    @Test
+    void anAttemptThatNoLongerHoldsItsTaskRecordsNothing() {
+        TaskRecord task = ledger.add("t", "{}");
+        run(task, THREE_ATTEMPTS, handler(ctx -> {
+            ledger.supersede(task.id);
+            return Uni.createFrom().item(json("{\"stale\":true}"));
+        })).join();
+
+        TaskRecord row = ledger.row(task.id);
+        assertThat(row.status).isEqualTo(TaskStatus.QUEUED);
+        assertThat(row.result).isNull();
+        assertThat(statuses()).containsExactly(TaskStatus.RUNNING);
+    }
+
+    @Test
+    void aTypeWithoutAHandlerFailsPermanently() {
+        TaskRecord task = ledger.add("nobody-runs-this", "{}");
+        run(task, THREE_ATTEMPTS, handler(ctx -> Uni.createFrom().item(json("{}")))).join();
+
+        TaskRecord row = ledger.row(task.id);
+        assertThat(row.status).isEqualTo(TaskStatus.FAILED);
+        assertThat(row.errorCode).isEqualTo("UNKNOWN_TYPE");
+    }
+
+    @Test
+    void aFinishedTaskDeliveredAgainIsNotRunButItsFinalViewIsPublishedAgain() {
+        TaskRecord task = ledger.add("t", "{}");
+        run(task, THREE_ATTEMPTS, handler(ctx -> Uni.createFrom().item(json("{\"ok\":1}")))).join();
+        events.clear();
+        List<String> runs = new CopyOnWriteArrayList<>();
+
+        run(task, THREE_ATTEMPTS, handler(ctx -> {
+            runs.add("ran");
+            return Uni.createFrom().item(json("{}"));
+        })).join();
+
+        assertThat(runs).isEmpty();
+        assertThat(ledger.row(task.id).attempts).isEqualTo(1);
+        assertThat(statuses()).containsExactly(TaskStatus.SUCCEEDED);
+    }
+
+    private CompletableFuture<Void> run(TaskRecord task, RetryPolicy policy, TaskHandler handler) {
+        TaskExecutor executor = new TaskExecutor(ledger, event -> {
+            events.add(event);
+            return Uni.createFrom().voidItem();
+        }, HandlerRegistry.of(handler), new RetryPolicies(type -> policy, 10), (entry, dueAt) -> {
+            scheduled.add(dueAt);
+            return Uni.createFrom().voidItem();
+        }, running, (id, attempt, chunk) -> Uni.createFrom().item(0), JSON, new SimpleMeterRegistry(),
+                new TypeConcurrency(type -> Optional.empty()));
+        Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        context.runOnContext(ignored -> executor.execute(new TaskStreamEntry(task.id, task.tenantId, task.type), "1-0", context)
+                .subscribe().with(done::complete, done::completeExceptionally));
+        return done.orTimeout(10, TimeUnit.SECONDS);
+    }
+
+    private static TaskHandler handler(Function<TaskContext, Uni<JsonNode>> body) {
+        return new TaskHandler() {
+            @Override
+            public String type() {
+                return "t";
+            }
+
+            @Override
+            public Uni<JsonNode> handle(JsonNode input, TaskContext context) {
+                return body.apply(context);
+            }
+        };
+    }
+
+    private List<TaskStatus> statuses() {
+        return events.stream().map(event -> event.task().status()).toList();
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}
