@@ -8,15 +8,19 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * What polling costs: {@code GET /api/v1/tasks/{id}} and the first page of the task list against
  * the no-op {@code /q/health/live} of the same api-service, driven by wrk in alternating rounds
- * at {@code connections} connections, with authentication on. No worker runs; the tasks read
- * stay queued, which is what a poller of a busy system mostly sees.
+ * at {@code connections} connections, with authentication and rate limits on. The single read
+ * is driven twice: on an api with its default view cache and on a second api, on the same
+ * database, with the cache off. No worker runs; the tasks read stay queued, which is what a
+ * poller of a busy system mostly sees.
  *
  * <p>Arguments (all optional): seconds per round (15), connections (400), rounds (2).
  */
@@ -40,33 +44,42 @@ public final class ReadBenchmark {
         Wrk wrk = new Wrk(data);
         try (LocalStack stack = LocalStack.startInfrastructure(root, data, 0, 0)) {
             ServiceProcess api = stack.startApi("bench-reads", 0, PipelineBenchmark.UNREACHED_BUDGETS);
+            Map<String, String> uncachedSettings = new HashMap<>(PipelineBenchmark.UNREACHED_BUDGETS);
+            uncachedSettings.put("taskgate.api.tasks.view-cache.fresh-for", "0");
+            ServiceProcess uncachedApi = stack.startApi("bench-reads-uncached", 0, uncachedSettings);
             String key = stack.issueApiKey(api, "bench", "read benchmark", "submit", "read");
             String id = submit(api, key, TASKS);
             List<String> headers = List.of("Authorization: Bearer " + key);
             Path get = wrk.script("get", "GET", null, headers, 0);
             String one = api.baseUrl() + "/api/v1/tasks/" + id;
+            String uncached = uncachedApi.baseUrl() + "/api/v1/tasks/" + id;
             String page = api.baseUrl() + "/api/v1/tasks?limit=20";
             String live = api.baseUrl() + "/q/health/live";
-            for (String url : List.of(one, page, live)) {
+            for (String url : List.of(one, uncached, page, live)) {
                 wrk.run(url, get, connections, 10);
             }
-            System.out.println("| round | GET one task | p99 | GET a page of 20 | p99 | /q/health/live | p99 |");
-            System.out.println("|---|---|---|---|---|---|---|");
+            System.out.println("| round | GET one task | p99 | same, view cache off | p99 | GET a page of 20 | p99 "
+                    + "| /q/health/live | p99 |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|");
             double oneSum = 0;
+            double uncachedSum = 0;
             double pageSum = 0;
             double liveSum = 0;
             for (int round = 1; round <= rounds; round++) {
                 Wrk.Result o = wrk.run(one, get, connections, seconds).allOk();
+                Wrk.Result u = wrk.run(uncached, get, connections, seconds).allOk();
                 Wrk.Result p = wrk.run(page, get, connections, seconds).allOk();
                 Wrk.Result l = wrk.run(live, get, connections, seconds).allOk();
-                System.out.printf("| %d | %,.0f req/s | %.1f ms | %,.0f req/s | %.1f ms | %,.0f req/s | %.1f ms |%n",
-                        round, o.perSecond(), o.p99(), p.perSecond(), p.p99(), l.perSecond(), l.p99());
+                System.out.printf("| %d | %,.0f req/s | %.1f ms | %,.0f req/s | %.1f ms | %,.0f req/s | %.1f ms "
+                        + "| %,.0f req/s | %.1f ms |%n", round, o.perSecond(), o.p99(), u.perSecond(), u.p99(),
+                        p.perSecond(), p.p99(), l.perSecond(), l.p99());
                 oneSum += o.perSecond();
+                uncachedSum += u.perSecond();
                 pageSum += p.perSecond();
                 liveSum += l.perSecond();
             }
-            System.out.printf("GET one task / liveness = %.2f; GET a page of 20 / liveness = %.2f%n",
-                    oneSum / liveSum, pageSum / liveSum);
+            System.out.printf("GET one task / liveness = %.2f; view cache off / liveness = %.2f; "
+                    + "GET a page of 20 / liveness = %.2f%n", oneSum / liveSum, uncachedSum / liveSum, pageSum / liveSum);
             System.out.printf("settings: seconds=%d connections=%d rounds=%d tasks=%d cores=%d%n",
                     seconds, connections, rounds, TASKS, Runtime.getRuntime().availableProcessors());
         }

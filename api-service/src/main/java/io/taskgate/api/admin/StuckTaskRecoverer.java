@@ -5,6 +5,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.taskgate.api.config.ApiConfig;
+import io.taskgate.api.task.RecentViews;
 import io.taskgate.api.task.TaskQueue;
 import io.taskgate.model.TaskEvent;
 import io.taskgate.model.TaskEventPublisher;
@@ -12,6 +13,7 @@ import io.taskgate.model.TaskEventType;
 import io.taskgate.model.TaskRecord;
 import io.taskgate.model.TaskStatus;
 import io.taskgate.model.TaskStreamEntry;
+import io.taskgate.model.TaskView;
 import io.taskgate.model.TaskViews;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -37,15 +39,17 @@ public class StuckTaskRecoverer {
     private final StuckTaskRepository tasks;
     private final TaskQueue queue;
     private final TaskEventPublisher events;
+    private final RecentViews recent;
     private final ApiConfig config;
     private final ObjectMapper json;
     private final Clock clock = Clock.systemUTC();
 
-    public StuckTaskRecoverer(StuckTaskRepository tasks, TaskQueue queue, TaskEventPublisher events, ApiConfig config,
-            ObjectMapper json) {
+    public StuckTaskRecoverer(StuckTaskRepository tasks, TaskQueue queue, TaskEventPublisher events,
+            RecentViews recent, ApiConfig config, ObjectMapper json) {
         this.tasks = tasks;
         this.queue = queue;
         this.events = events;
+        this.recent = recent;
         this.config = config;
         this.json = json;
     }
@@ -115,8 +119,10 @@ public class StuckTaskRecoverer {
             return Uni.createFrom().item(applied.result());
         }
         TaskRecord task = applied.task();
+        TaskView view = TaskViews.of(task, json);
+        recent.changed(view);
         Uni<Void> event = applied.statusChanged()
-                ? events.publish(TaskEvent.of(TaskEventType.STATUS, TaskViews.of(task, json)))
+                ? events.publish(TaskEvent.of(TaskEventType.STATUS, view))
                 : Uni.createFrom().voidItem();
         if (applied.result().outcome() != RecoveryResult.Outcome.REQUEUED) {
             return event.replaceWith(applied.result());

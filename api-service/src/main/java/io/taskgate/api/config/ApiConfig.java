@@ -219,6 +219,24 @@ public interface ApiConfig {
         @WithDefault("2")
         @Min(1)
         int submitBatchesInFlight();
+
+        /** Views of recently polled tasks, kept so a repeated poll needs no database read. */
+        ViewCache viewCache();
+
+        interface ViewCache {
+            /**
+             * How long a held view answers polls after it was last stored. Announced changes
+             * replace it at once; this bounds how late a poller sees a change whose announcement
+             * was lost. 0 turns the cache off (every poll reads PostgreSQL).
+             */
+            @WithDefault("1s")
+            Duration freshFor();
+
+            /** Most task views held; the least recently used go first. */
+            @WithDefault("100000")
+            @Min(0)
+            int maxEntries();
+        }
     }
 
     interface Sockets {

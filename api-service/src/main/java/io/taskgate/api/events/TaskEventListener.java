@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.quarkus.runtime.StartupEvent;
+import io.taskgate.api.task.RecentViews;
 import io.taskgate.model.RedisNames;
 import io.taskgate.model.TaskEvent;
+import io.taskgate.model.TaskEventType;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
@@ -17,7 +19,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Listens on the Redis event channel that every worker publishes to, and hands each event to
- * this instance's subscribers. Every api instance listens, so a subscriber gets its events
+ * this instance's subscribers and to the views it holds for pollers. Every api instance listens, so a subscriber gets its events
  * whichever instance its socket landed on.
  */
 @ApplicationScoped
@@ -29,11 +31,14 @@ public class TaskEventListener {
 
     private final RedisChannelListener channels;
     private final TaskSubscriptions subscriptions;
+    private final RecentViews recent;
     private final ObjectReader events;
 
-    public TaskEventListener(RedisChannelListener channels, TaskSubscriptions subscriptions, ObjectMapper json) {
+    public TaskEventListener(RedisChannelListener channels, TaskSubscriptions subscriptions, RecentViews recent,
+            ObjectMapper json) {
         this.channels = channels;
         this.subscriptions = subscriptions;
+        this.recent = recent;
         // Events come from workers that may be a version ahead: a field this api does not know is ignored.
         this.events = json.readerFor(TaskEvent.class).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
@@ -43,13 +48,18 @@ public class TaskEventListener {
     }
 
     private void deliver(String message) {
-        // Most events concern tasks nobody on this instance follows; skip those before parsing.
+        // Most events concern tasks nobody on this instance follows or polls; skip those before parsing.
         UUID taskId = taskIdOf(message);
-        if (taskId != null && !subscriptions.isFollowed(taskId)) {
+        if (taskId != null && !subscriptions.isFollowed(taskId) && !recent.holds(taskId)) {
             return;
         }
         try {
-            subscriptions.dispatch(events.readValue(message));
+            TaskEvent event = events.readValue(message);
+            if (event.type() != TaskEventType.OUTPUT) {
+                // An output piece changes no stored field; its view is the last stored one.
+                recent.changed(event.task());
+            }
+            subscriptions.dispatch(event);
         } catch (Exception e) {
             LOG.warnf("ignoring an unreadable event: %s", e.getMessage());
         }

@@ -37,13 +37,16 @@ public class TaskCanceller {
     private final TaskRepository tasks;
     private final TaskEventPublisher events;
     private final CancelSignals signals;
+    private final RecentViews recent;
     private final ObjectMapper json;
     private final Clock clock = Clock.systemUTC();
 
-    public TaskCanceller(TaskRepository tasks, TaskEventPublisher events, CancelSignals signals, ObjectMapper json) {
+    public TaskCanceller(TaskRepository tasks, TaskEventPublisher events, CancelSignals signals, RecentViews recent,
+            ObjectMapper json) {
         this.tasks = tasks;
         this.events = events;
         this.signals = signals;
+        this.recent = recent;
         this.json = json;
     }
 
@@ -83,6 +86,8 @@ public class TaskCanceller {
      * repeated request too, in case the first signal was lost.
      */
     private Uni<Void> announce(Cancellation cancellation) {
+        // A poll on this instance right after the answer must not see the view from before it.
+        recent.changed(cancellation.task());
         Uni<Void> event = cancellation.changed()
                 ? events.publish(TaskEvent.of(TaskEventType.STATUS, cancellation.task()))
                 : Uni.createFrom().voidItem();

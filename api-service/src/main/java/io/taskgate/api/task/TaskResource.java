@@ -25,6 +25,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
@@ -63,15 +64,17 @@ public class TaskResource {
     private final TaskSubmitter submitter;
     private final TaskCanceller canceller;
     private final TaskRepository tasks;
+    private final RecentViews recent;
     private final CurrentTenant tenant;
     private final ApiConfig config;
     private final ObjectMapper json;
 
-    public TaskResource(TaskSubmitter submitter, TaskCanceller canceller, TaskRepository tasks, CurrentTenant tenant,
-            ApiConfig config, ObjectMapper json) {
+    public TaskResource(TaskSubmitter submitter, TaskCanceller canceller, TaskRepository tasks, RecentViews recent,
+            CurrentTenant tenant, ApiConfig config, ObjectMapper json) {
         this.submitter = submitter;
         this.canceller = canceller;
         this.tasks = tasks;
+        this.recent = recent;
         this.tenant = tenant;
         this.config = config;
         this.json = json;
@@ -141,16 +144,25 @@ public class TaskResource {
 
     @GET
     @Path("{id}")
-    @Operation(summary = "Read a task", description = "The polling fallback for clients without a WebSocket.")
+    @Operation(summary = "Read a task", description = "The polling fallback for clients without a WebSocket. A "
+            + "repeated poll may be answered from the view this instance last read or was told of, normally as "
+            + "fresh as the task's last announced change and never more than taskgate.api.tasks.view-cache."
+            + "fresh-for (1 s) behind.")
     @APIResponse(responseCode = "200", description = "The task as it is now")
     @APIResponse(responseCode = "404", description = "No such task",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @RequiresRole(Role.READ)
     public Uni<TaskView> get(@PathParam("id") String id) {
         UUID taskId = parseId(id);
-        return tasks.findForTenant(taskId, tenant.id())
+        String tenantId = tenant.id();
+        Optional<TaskView> held = recent.find(taskId, tenantId);
+        if (held.isPresent()) {
+            return Uni.createFrom().item(held.get());
+        }
+        return tasks.findForTenant(taskId, tenantId)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("no task with id " + id))
-                .map(task -> TaskViews.of(task, json));
+                .map(task -> TaskViews.of(task, json))
+                .invoke(recent::read);
     }
 
     @GET
