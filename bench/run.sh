@@ -4,6 +4,7 @@
 #        bench/run.sh llm [tasks] [worker concurrency] [ms per call]
 #        bench/run.sh submit [seconds per round] [connections] [rounds]   (drives Debian's wrk)
 #        bench/run.sh reads [seconds per round] [connections] [rounds]    (drives Debian's wrk)
+#        bench/run.sh startup [rounds] [idle seconds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -B -q -DskipTests package -pl bench,api-service,worker-service,deploy/llm-simulator -am
@@ -18,6 +19,9 @@ elif [ "${1:-}" = "submit" ]; then
 elif [ "${1:-}" = "reads" ]; then
   deploy/tools/require-packages.sh wrk
   main=io.taskgate.bench.ReadBenchmark
+  shift
+elif [ "${1:-}" = "startup" ]; then
+  main=io.taskgate.bench.StartupBenchmark
   shift
 fi
 exec java -Dtaskgate.project.root="$PWD" -cp bench/target/bench.jar "$main" "$@"

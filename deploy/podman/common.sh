@@ -6,7 +6,10 @@ network=taskgate-dev
 require() {
     command -v "$1" >/dev/null || { echo "$1 is missing; $2" >&2; exit 2; }
 }
-require podman "install podman (Debian: apt-get install podman runc mmdebstrap)"
+require podman "install podman (Debian: apt-get install podman runc catatonit netavark aardvark-dns mmdebstrap)"
+# Only a recommendation of Debian's podman package, yet "podman kube play" builds its pause
+# image from it.
+require catatonit "install catatonit (Debian: apt-get install catatonit)"
 
 # Podman's default open-files limit for containers (1048576) is above the hard limit of some
 # machines, and their cgroup layout may need runc rather than crun: there, use a configuration of
@@ -20,6 +23,12 @@ if [ "$hard_files" != unlimited ] && [ "$hard_files" -lt 1048576 ] && [ -z "${CO
         if command -v runc >/dev/null; then
             echo "[engine]"
             echo 'runtime = "runc"'
+        fi
+        # The pods find each other by name: that takes netavark with aardvark-dns (CNI, which
+        # podman falls back to without them, has no name resolution here).
+        if [ -x /usr/lib/podman/netavark ] || command -v netavark >/dev/null; then
+            echo "[network]"
+            echo 'network_backend = "netavark"'
         fi
     } > "$state/containers.conf"
     export CONTAINERS_CONF="$state/containers.conf"

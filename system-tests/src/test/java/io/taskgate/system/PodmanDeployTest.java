@@ -45,7 +45,10 @@ class PodmanDeployTest {
 
     @BeforeAll
     static void up() throws Exception {
-        SystemPackages.require("podman", "runc", "mmdebstrap", "python3-yaml", "curl");
+        // Only recommended by Debian's podman, yet needed here: catatonit for the pause image of
+        // "kube play", netavark and aardvark-dns for pods to find each other by name.
+        SystemPackages.require("podman", "runc", "catatonit", "netavark", "aardvark-dns", "mmdebstrap", "python3-yaml",
+                "curl");
         SystemPackages.requireCommand("kubectl", "kubernetes-client");
         volumesBefore = podman("volume", "ls", "--format", "{{.Name}}").lines().toList();
         upOutput = script("up.sh", Map.of());

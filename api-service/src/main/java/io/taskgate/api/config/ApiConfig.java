@@ -90,6 +90,19 @@ public interface ApiConfig {
         /** After a failed count, how long Redis is left alone before it is asked again. */
         @WithDefault("1s")
         Duration redisRetryAfter();
+
+        /**
+         * Most calls counted in one pipelined round trip to Redis. Batches form by themselves
+         * from calls that arrive while earlier counts are out; 1 counts every call on its own.
+         */
+        @WithDefault("256")
+        @Min(1)
+        int countBatchSize();
+
+        /** Count batches out at Redis at once. */
+        @WithDefault("4")
+        @Min(1)
+        int countBatchesInFlight();
     }
 
     enum WhenUncounted {

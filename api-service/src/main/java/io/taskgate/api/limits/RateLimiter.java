@@ -5,6 +5,10 @@ import io.smallrye.mutiny.Uni;
 import io.taskgate.api.auth.Caller;
 import io.taskgate.api.config.ApiConfig;
 import io.taskgate.api.problem.ProblemException;
+import io.taskgate.api.context.CallerContext;
+import io.taskgate.model.Batcher;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -15,14 +19,20 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
  * Counts each call against its key's and its tenant's budget in Redis, shared by every api
- * instance, in one round trip (a script that checks and charges every budget atomically).
+ * instance, with a script that checks and charges every budget atomically. Calls that arrive
+ * while earlier counts are out leave together, in one pipelined round trip, and calls with the
+ * same budgets in one script call that counts them all: each still gets exactly the decision it
+ * would have got alone, in arrival order.
  *
  * <p>A refusal is remembered locally until the moment the budget has room again: the budget
  * only refills with time, so until then every instance would refuse too, and this one does so
@@ -41,6 +51,8 @@ public class RateLimiter {
     private final ApiConfig.Limits config;
     private final RateBudgets budgets;
     private final LocalRefusals refusals = new LocalRefusals();
+    /** Concurrent calls leave for Redis together: one pipelined round trip counts a whole batch. */
+    private final Batcher<List<RateBudget>, RateDecision> counts;
     /** Until when (System.nanoTime) Redis is not asked, after it failed to count. */
     private final AtomicLong redisAwayUntil = new AtomicLong(System.nanoTime());
     private volatile boolean redisAway;
@@ -49,6 +61,8 @@ public class RateLimiter {
         this.redis = redis;
         this.config = config.limits();
         this.budgets = new RateBudgets(config.limits());
+        this.counts = new Batcher<>(config.limits().countBatchSize(), config.limits().countBatchesInFlight(),
+                this::countAll);
     }
 
     /** The decision for one call; a refusal is a decision too, not a failure. */
@@ -77,73 +91,80 @@ public class RateLimiter {
         if (now - redisAwayUntil.get() < 0) {
             return Uni.createFrom().item(() -> uncounted(null));
         }
-        return count(counted)
+        return Uni.createFrom().deferred(() -> CallerContext.backOnCallersContext(counts.add(counted)))
                 .ifNoItem().after(config.redisTimeout()).fail()
-                .map(answer -> decide(counted, answer))
                 .invoke(this::redisBack)
                 .onFailure().recoverWithUni(failure -> Uni.createFrom().item(() -> uncounted(failure)));
     }
 
-    private Uni<Response> count(List<RateBudget> counted) {
-        List<String> shaArgs = arguments(SCRIPT_SHA, counted);
-        return redis.execute("EVALSHA", shaArgs.toArray(String[]::new))
-                .onFailure(RateLimiter::scriptNotLoaded)
-                .recoverWithUni(() -> redis.execute("EVAL", arguments(SCRIPT, counted).toArray(String[]::new)));
-    }
-
-    private static List<String> arguments(String script, List<RateBudget> counted) {
-        List<String> args = new ArrayList<>(2 + 3 * counted.size());
-        args.add(script);
-        args.add(Integer.toString(counted.size()));
-        counted.forEach(budget -> args.add(budget.bucket()));
-        counted.forEach(budget -> {
-            args.add(Long.toString(budget.emissionIntervalMicros()));
-            args.add(Long.toString(budget.windowMicros()));
-        });
-        return args;
-    }
-
-    private RateDecision decide(List<RateBudget> counted, Response answer) {
-        if (answer.get(0).toLong() != 1) {
-            return refused(counted, answer);
+    /**
+     * One batch of calls, counted in one pipelined round trip: calls with the same budgets (the
+     * same key, say) share one script call that counts all of them, other calls get their own.
+     */
+    private Uni<List<RateDecision>> countAll(List<List<RateBudget>> calls) {
+        Map<List<RateBudget>, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < calls.size(); i++) {
+            groups.computeIfAbsent(calls.get(i), budgets -> new ArrayList<>()).add(i);
         }
-        int tightest = 0;
-        for (int i = 1; i < counted.size(); i++) {
-            if (remaining(answer, i) < remaining(answer, tightest)) {
-                tightest = i;
+        return send(groups, true)
+                .onFailure(RateLimiter::scriptNotLoaded).recoverWithUni(() -> send(groups, false))
+                .ifNoItem().after(config.redisTimeout()).fail()
+                .map(answers -> {
+                    RateDecision[] decisions = new RateDecision[calls.size()];
+                    int group = 0;
+                    for (Map.Entry<List<RateBudget>, List<Integer>> members : groups.entrySet()) {
+                        decide(members.getKey(), members.getValue(), answers.get(group++), decisions);
+                    }
+                    return Arrays.asList(decisions);
+                });
+    }
+
+    private Uni<List<Response>> send(Map<List<RateBudget>, List<Integer>> groups, boolean byDigest) {
+        List<Request> scripts = new ArrayList<>(groups.size());
+        groups.forEach((budgets, members) -> scripts.add(script(budgets, members.size(), byDigest)));
+        return redis.getRedis().batch(scripts);
+    }
+
+    private static Request script(List<RateBudget> budgets, int calls, boolean byDigest) {
+        Request script = byDigest ? Request.cmd(Command.EVALSHA).arg(SCRIPT_SHA) : Request.cmd(Command.EVAL).arg(SCRIPT);
+        script.arg(budgets.size());
+        budgets.forEach(budget -> script.arg(budget.bucket()));
+        script.arg(calls);
+        budgets.forEach(budget -> script.arg(budget.emissionIntervalMicros()).arg(budget.windowMicros()));
+        return script;
+    }
+
+    /** Each call of one group gets what counting them one after the other would have given it. */
+    private void decide(List<RateBudget> budgets, List<Integer> members, Response answer, RateDecision[] decisions) {
+        long[] backlogs = new long[budgets.size()];
+        for (int i = 0; i < backlogs.length; i++) {
+            backlogs[i] = answer.get(1 + i).toLong();
+        }
+        GroupCharge charge = new GroupCharge(budgets, answer.get(0).toInteger(), backlogs);
+        RateDecision refused = null;
+        for (int position = 0; position < members.size(); position++) {
+            if (charge.admits(position)) {
+                decisions[members.get(position)] = charge.admittedAt(position);
+            } else {
+                if (refused == null) {
+                    refused = remembered(charge.refusals());
+                }
+                decisions[members.get(position)] = refused;
             }
         }
-        return new RateDecision(true, counted, counted.get(tightest), remaining(answer, tightest),
-                micros(answer.get(3 + 2 * tightest)), Duration.ZERO);
     }
 
     /** Every budget that refused is remembered with its own wait; the answer names the longest. */
-    private RateDecision refused(List<RateBudget> counted, Response answer) {
+    private RateDecision remembered(List<RateDecision> refused) {
         long now = System.nanoTime();
         RateDecision longest = null;
-        for (int i = 0; i < counted.size(); i++) {
-            if (remaining(answer, i) >= 0) {
-                continue;
-            }
-            Duration wait = micros(answer.get(3 + 2 * i));
-            RateDecision refusal = new RateDecision(false, counted, counted.get(i), 0, wait, wait);
+        for (RateDecision refusal : refused) {
             refusals.remember(refusal, now);
-            if (longest == null || wait.compareTo(longest.retryAfter()) > 0) {
+            if (longest == null || refusal.retryAfter().compareTo(longest.retryAfter()) > 0) {
                 longest = refusal;
             }
         }
-        if (longest == null) {
-            throw new IllegalStateException("the rate script refused without naming a budget");
-        }
         return longest;
-    }
-
-    private static long remaining(Response answer, int budget) {
-        return answer.get(2 + 2 * budget).toLong();
-    }
-
-    private static Duration micros(Response value) {
-        return Duration.ofNanos(value.toLong() * 1_000);
     }
 
     private RateDecision uncounted(Throwable failure) {
@@ -174,8 +195,9 @@ public class RateLimiter {
         return failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
     }
 
+    /** A pipelined batch reports the first failed command as "ERR [index] NOSCRIPT …". */
     private static boolean scriptNotLoaded(Throwable failure) {
-        return failure.getMessage() != null && failure.getMessage().startsWith("NOSCRIPT");
+        return failure.getMessage() != null && failure.getMessage().contains("NOSCRIPT");
     }
 
     private static String script() {

@@ -1,0 +1,96 @@
+package io.taskgate.bench;
+
+import io.taskgate.local.LocalStack;
+import io.taskgate.local.ServiceProcess;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * How long each service takes to become ready once its migrations have run, and what it holds
+ * in memory when idle. Starts PostgreSQL and Redis, runs the api once so the schema exists, then
+ * in each round starts an api-service and a worker-service, one after the other, and records
+ * the time from launching the JVM until its readiness check answered UP, the start-up time
+ * Quarkus logs itself, and, after {@code idle} seconds without work, the resident set size of
+ * the process and its heap in use.
+ *
+ * <p>Arguments (all optional): rounds (3), idle seconds (10).
+ */
+public final class StartupBenchmark {
+
+    private static final Pattern STARTED_IN = Pattern.compile("started in ([0-9.]+)s");
+    private static final Pattern HEAP_USED = Pattern.compile(
+            "^jvm_memory_used_bytes\\{area=\"heap\"[^}]*}\\s+([0-9.E+-]+)", Pattern.MULTILINE);
+    private static final Pattern RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private StartupBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        int idleSeconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+
+        Path root = Path.of(System.getProperty("taskgate.project.root", ".")).toAbsolutePath().normalize();
+        Path data = Files.createDirectories(root.resolve("bench/target/runs")).resolve("startup-" + System.currentTimeMillis());
+        Files.createDirectories(data);
+        try (LocalStack stack = LocalStack.startInfrastructure(root, data, 0, 0)) {
+            stack.startApi("startup-migrations", 0, Map.of()).stop(Duration.ofSeconds(20));
+            System.out.println("| round | service | launch → ready | Quarkus \"started in\" | idle RSS | idle heap in use |");
+            System.out.println("|---|---|---|---|---|---|");
+            for (int round = 1; round <= rounds; round++) {
+                long launched = System.nanoTime();
+                ServiceProcess api = stack.startApi("startup-api-" + round, 0, Map.of());
+                double apiReady = (System.nanoTime() - launched) / 1e9;
+                launched = System.nanoTime();
+                ServiceProcess worker = stack.startWorker("startup-worker-" + round, 0, Map.of());
+                double workerReady = (System.nanoTime() - launched) / 1e9;
+                Thread.sleep(idleSeconds * 1000L);
+                print(round, "api", apiReady, api);
+                print(round, "worker", workerReady, worker);
+                worker.stop(Duration.ofSeconds(20));
+                api.stop(Duration.ofSeconds(20));
+            }
+            System.out.printf("settings: rounds=%d idle=%ds cores=%d java=%s%n", rounds, idleSeconds,
+                    Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        }
+    }
+
+    private static void print(int round, String service, double ready, ServiceProcess process) throws Exception {
+        System.out.printf("| %d | %s | %.2f s | %s s | %,d MiB | %,.0f MiB |%n", round, service, ready,
+                startedIn(process.logFile()), rssKib(process.pid()) / 1024, heapUsed(process) / (1024 * 1024));
+    }
+
+    private static String startedIn(Path log) throws IOException {
+        Matcher found = STARTED_IN.matcher(Files.readString(log));
+        String last = "?";
+        while (found.find()) {
+            last = found.group(1);
+        }
+        return last;
+    }
+
+    private static long rssKib(long pid) throws IOException {
+        Matcher found = RSS.matcher(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
+        return found.find() ? Long.parseLong(found.group(1)) : -1;
+    }
+
+    private static double heapUsed(ServiceProcess process) throws Exception {
+        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(process.baseUrl() + "/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Matcher pool = HEAP_USED.matcher(metrics);
+        double used = 0;
+        while (pool.find()) {
+            used += Double.parseDouble(pool.group(1));
+        }
+        return used;
+    }
+}
