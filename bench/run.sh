@@ -2,7 +2,7 @@
 # Builds Taskgate and runs the pipeline benchmark against real local processes.
 # Usage: bench/run.sh [submits] [clients] [end-to-end tasks] [worker concurrency]
 #        bench/run.sh llm [tasks] [worker concurrency] [ms per call]
-#        bench/run.sh submit [seconds per round] [connections] [rounds]   (drives Debian's wrk)
+#        bench/run.sh submit [seconds per round] [connections] [rounds] [count batch size]   (drives Debian's wrk)
 #        bench/run.sh reads [seconds per round] [connections] [rounds]    (drives Debian's wrk)
 #        bench/run.sh startup [rounds] [idle seconds]
 set -euo pipefail

@@ -19,8 +19,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Listens on the Redis event channel that every worker publishes to, and hands each event to
- * this instance's subscribers and to the views it holds for pollers. Every api instance listens, so a subscriber gets its events
- * whichever instance its socket landed on.
+ * this instance's subscribers and to the views it holds for pollers. Every api instance
+ * listens, so a subscriber gets its events whichever instance its socket landed on.
  */
 @ApplicationScoped
 public class TaskEventListener {
