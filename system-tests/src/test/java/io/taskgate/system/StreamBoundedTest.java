@@ -25,7 +25,10 @@ class StreamBoundedTest {
     @BeforeAll
     static void start() {
         system = RunningSystem.start("bounded");
-        api = system.startApi("api-1");
+        // Sixteen clients submitting back to back outrun the default per-key budget on a fast
+        // machine; this test is about trimming, so its budgets stay out of the way.
+        api = system.startApi("api-1", Map.of("taskgate.api.limits.submit-per-key", "100000000",
+                "taskgate.api.limits.submit-per-tenant", "100000000"));
         system.startWorker("worker-1", RunningSystem.fastRecovery(Map.of("taskgate.worker.concurrency", "64")));
     }
 
