@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds Taskgate and runs the pipeline benchmark against real local processes.
 # Usage: bench/run.sh [submits] [clients] [end-to-end tasks] [worker concurrency]
-#        bench/run.sh llm [tasks] [worker concurrency] [ms per call]
+#        bench/run.sh llm [tasks] [worker concurrency] [ms per call] [warm-up tasks]
 #        bench/run.sh submit [seconds per round] [connections] [rounds] [count batch size]   (drives Debian's wrk)
 #        bench/run.sh reads [seconds per round] [connections] [rounds]    (drives Debian's wrk)
 #        bench/run.sh startup [rounds] [idle seconds]
@@ -24,4 +24,5 @@ elif [ "${1:-}" = "startup" ]; then
   main=io.taskgate.bench.StartupBenchmark
   shift
 fi
-exec java -Dtaskgate.project.root="$PWD" -cp bench/target/bench.jar "$main" "$@"
+# TASKGATE_JVM_OPTIONS (space-separated) is given to every service the benchmark starts.
+exec java -Dtaskgate.project.root="$PWD" -Dtaskgate.local.jvm-options="${TASKGATE_JVM_OPTIONS:-}" -cp bench/target/bench.jar "$main" "$@"

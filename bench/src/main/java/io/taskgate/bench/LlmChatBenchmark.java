@@ -11,13 +11,14 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Many concurrent {@code llm.chat} tasks against the simulator with a fixed time per call: how
  * close does the pipeline come to the bound that worker concurrency sets
  * ({@code concurrency / seconds per call})? Every part is a real process on loopback.
- * Arguments (optional): tasks, worker concurrency, milliseconds per call.
+ * Arguments (optional): tasks, worker concurrency, milliseconds per call, warm-up tasks.
  */
 public final class LlmChatBenchmark {
 
@@ -31,6 +32,7 @@ public final class LlmChatBenchmark {
         int tasks = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 200;
         int callMs = args.length > 2 ? Integer.parseInt(args[2]) : 500;
+        int warmUp = args.length > 3 ? Integer.parseInt(args[3]) : 200;
 
         Path root = Path.of(System.getProperty("taskgate.project.root", ".")).toAbsolutePath().normalize();
         Path data = Files.createDirectories(root.resolve("bench/target/runs")).resolve("llm-" + System.currentTimeMillis());
@@ -42,19 +44,22 @@ public final class LlmChatBenchmark {
             double tokensPerSecond = (TOKENS - 1) * 1000.0 / (callMs - firstTokenMs);
             configure(simulator, "{\"firstTokenMs\":" + firstTokenMs + ",\"tokensPerSecond\":" + tokensPerSecond
                     + ",\"replyTokens\":" + TOKENS + ",\"errorRate\":0,\"rateLimitRate\":0,\"hangRate\":0}");
-            stack.startWorker("bench-worker", 0, Map.of(
+            ServiceProcess worker = stack.startWorker("bench-worker", 0, Map.of(
                     "taskgate.worker.concurrency", String.valueOf(concurrency),
                     "taskgate.llm.max-concurrent-calls", String.valueOf(concurrency),
                     "quarkus.datasource.reactive.max-size", "40"));
 
             SubmitLoad load = new SubmitLoad(api.baseUrl(), CHAT,
                     stack.issueApiKey(api, "bench", "llm benchmark", "submit"));
-            load.run(Math.min(200, tasks), 32);
-            awaitFinished(stack, Math.min(200, tasks));
+            load.run(warmUp, 32);
+            awaitFinished(stack, warmUp);
 
+            ServerCounters before = ServerCounters.read(stack);
+            List<ServiceProcess> measured = List.of(api, worker, simulator);
+            CpuTimes cpuBefore = CpuTimes.read(measured);
             long start = System.nanoTime();
             load.run(tasks, 64);
-            awaitFinished(stack, Math.min(200, tasks) + tasks);
+            awaitFinished(stack, warmUp + tasks);
             double seconds = (System.nanoTime() - start) / 1e9;
 
             double rate = tasks / seconds;
@@ -65,6 +70,8 @@ public final class LlmChatBenchmark {
                     100 * rate / bound, failed);
             System.out.println("simulator: " + get(simulator.baseUrl() + "/_sim/stats"));
             System.out.println(timeline(stack));
+            System.out.println(ServerCounters.read(stack).perTaskSince(before, tasks));
+            System.out.println(CpuTimes.read(measured).perTaskSince(cpuBefore, tasks));
             System.out.println(PipelineBenchmark.durability(stack));
         }
     }

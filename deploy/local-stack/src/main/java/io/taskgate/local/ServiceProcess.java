@@ -46,6 +46,7 @@ public final class ServiceProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(javaBinary());
         command.add("-Xmx512m");
+        command.addAll(extraJvmOptions());
         command.add("-Dquarkus.http.port=" + httpPort);
         command.add("-Dquarkus.http.host=127.0.0.1");
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
@@ -66,6 +67,16 @@ public final class ServiceProcess implements AutoCloseable {
         ServiceProcess service = new ServiceProcess(name, process, httpPort, logFile);
         service.awaitReady(readyPath, startTimeout);
         return service;
+    }
+
+    /**
+     * JVM options for every service started here, from the system property
+     * {@code taskgate.local.jvm-options} (separated by spaces): lets a benchmark compare JIT or
+     * class-data settings without a code change.
+     */
+    static List<String> extraJvmOptions() {
+        String options = System.getProperty("taskgate.local.jvm-options", "").strip();
+        return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
     }
 
     /** The java binary of the JVM running this code, so services start on the same Java. */

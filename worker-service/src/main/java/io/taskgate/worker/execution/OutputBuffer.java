@@ -1,16 +1,18 @@
 package io.taskgate.worker.execution;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.taskgate.model.RedisNames;
+import io.taskgate.model.TaskEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
-import java.util.UUID;
 
 /**
  * The partial output of each running attempt, kept in an expiring Redis list so that a
- * subscriber who arrives mid-stream can be sent everything so far. Appending returns the
- * chunk's index, which orders the live events.
+ * subscriber who arrives mid-stream can be sent everything so far; each piece is published on
+ * the event channel by the same script that keeps it.
  */
 @ApplicationScoped
 public class OutputBuffer implements OutputStore {
@@ -20,29 +22,38 @@ public class OutputBuffer implements OutputStore {
     /** Beyond this many chunks an attempt's output is still pushed live but no longer buffered. */
     static final int MAX_CHUNKS = 50_000;
 
-    // Append, refresh the expiry, and give the index, in one round trip. Past the cap, nothing is
-    // appended and the index is still the chunk's position, so live ordering is unaffected.
-    private static final String APPEND = """
-            local length = redis.call('LLEN', KEYS[1])
-            if length < tonumber(ARGV[3]) then
-              length = redis.call('RPUSH', KEYS[1], ARGV[1])
+    // Append and refresh the expiry unless the buffer is full, then publish: one round trip.
+    private static final String KEEP_AND_PUBLISH = """
+            if redis.call('LLEN', KEYS[1]) < tonumber(ARGV[3]) then
+              redis.call('RPUSH', KEYS[1], ARGV[1])
               redis.call('PEXPIRE', KEYS[1], ARGV[2])
-              return length - 1
             end
-            return -1
+            return redis.call('PUBLISH', ARGV[4], ARGV[5])
             """;
 
     private final ReactiveRedisDataSource redis;
+    private final ObjectMapper json;
 
-    public OutputBuffer(ReactiveRedisDataSource redis) {
+    public OutputBuffer(ReactiveRedisDataSource redis, ObjectMapper json) {
         this.redis = redis;
+        this.json = json;
     }
 
-    /** Appends a chunk; the item is its index, or -1 once the buffer is full. */
     @Override
-    public Uni<Integer> append(UUID taskId, int attempt, String chunk) {
-        return redis.execute("EVAL", APPEND, "1", RedisNames.outputBuffer(taskId, attempt), chunk,
-                        String.valueOf(EXPIRY.toMillis()), String.valueOf(MAX_CHUNKS))
-                .map(response -> response.toInteger());
+    public Uni<Void> keepAndAnnounce(TaskEvent announcement) {
+        return Uni.createFrom().item(() -> encode(announcement))
+                .chain(text -> redis.execute("EVAL", KEEP_AND_PUBLISH, "1",
+                        RedisNames.outputBuffer(announcement.taskId(), announcement.attempt()),
+                        announcement.output(), String.valueOf(EXPIRY.toMillis()), String.valueOf(MAX_CHUNKS),
+                        RedisNames.EVENT_CHANNEL, text))
+                .replaceWithVoid();
+    }
+
+    private String encode(TaskEvent event) {
+        try {
+            return json.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("output event cannot be written as JSON", e);
+        }
     }
 }

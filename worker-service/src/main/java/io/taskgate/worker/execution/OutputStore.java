@@ -1,11 +1,18 @@
 package io.taskgate.worker.execution;
 
 import io.smallrye.mutiny.Uni;
-import java.util.UUID;
+import io.taskgate.model.TaskEvent;
 
-/** Keeps the output pieces of an attempt so that a late subscriber can be replayed them. */
+/**
+ * Keeps the output pieces of an attempt so that a late subscriber can be replayed them, and
+ * announces each piece as it is kept.
+ */
 public interface OutputStore {
 
-    /** Appends a piece; answers its index within the attempt's output. */
-    Uni<Integer> append(UUID taskId, int attempt, String chunk);
+    /**
+     * Keeps {@code announcement}'s piece of output and publishes the announcement, together: a
+     * subscriber who hears of the piece can find it kept, and a model streaming tokens costs one
+     * round trip per piece, not two.
+     */
+    Uni<Void> keepAndAnnounce(TaskEvent announcement);
 }

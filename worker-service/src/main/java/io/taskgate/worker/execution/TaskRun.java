@@ -115,9 +115,10 @@ final class TaskRun implements TaskContext {
     }
 
     private Uni<Void> sendOutput(String piece, int index) {
-        return outputs.append(task.id, task.attempts, piece)
-                .onFailure().recoverWithItem(-1)
-                .chain(ignored -> events.publish(TaskEvent.output(lastView(), piece, index)));
+        // Lost with Redis, like any event: the stored result carries the whole output.
+        return outputs.keepAndAnnounce(TaskEvent.output(lastView(), piece, index))
+                .onFailure().invoke(failure -> LOG.debugf(failure, "output of task %s not kept", task.id))
+                .onFailure().recoverWithNull();
     }
 
     @Override

@@ -217,7 +217,10 @@ class TaskExecutorTest {
         }, HandlerRegistry.of(handler), new RetryPolicies(type -> policy, 10), (entry, dueAt) -> {
             scheduled.add(dueAt);
             return Uni.createFrom().voidItem();
-        }, running, (id, attempt, chunk) -> Uni.createFrom().item(0), JSON, new SimpleMeterRegistry(),
+        }, running, event -> {
+            events.add(event);
+            return Uni.createFrom().voidItem();
+        }, JSON, new SimpleMeterRegistry(),
                 new TypeConcurrency(type -> Optional.empty()));
         Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
         CompletableFuture<Void> done = new CompletableFuture<>();
