@@ -5,6 +5,7 @@
 #        bench/run.sh submit [seconds per round] [connections] [rounds] [count batch size]   (drives Debian's wrk)
 #        bench/run.sh reads [seconds per round] [connections] [rounds]    (drives Debian's wrk)
 #        bench/run.sh startup [rounds] [idle seconds]
+#        bench/run.sh paced [tasks per second] [seconds] [ms per task] [warm-up seconds] [watch|nowatch]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -B -q -DskipTests package -pl bench,api-service,worker-service,deploy/llm-simulator -am
@@ -19,6 +20,9 @@ elif [ "${1:-}" = "submit" ]; then
 elif [ "${1:-}" = "reads" ]; then
   deploy/tools/require-packages.sh wrk
   main=io.taskgate.bench.ReadBenchmark
+  shift
+elif [ "${1:-}" = "paced" ]; then
+  main=io.taskgate.bench.PacedBenchmark
   shift
 elif [ "${1:-}" = "startup" ]; then
   main=io.taskgate.bench.StartupBenchmark

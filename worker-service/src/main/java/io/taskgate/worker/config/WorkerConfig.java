@@ -56,6 +56,8 @@ public interface WorkerConfig {
 
     Retries retries();
 
+    Writes writes();
+
     Sweeper sweeper();
 
     Retention retention();
@@ -123,6 +125,23 @@ public interface WorkerConfig {
          * concurrency bounds them. For handlers that use CPU rather than wait on I/O.
          */
         Optional<Integer> maxConcurrency();
+    }
+
+    /**
+     * State changes of concurrent tasks: the same statement for many tasks leaves as one
+     * pipelined batch, committed once (one WAL flush), while earlier batches are out.
+     */
+    interface Writes {
+
+        /** Most changes in one batch; 1 sends each change alone. */
+        @WithDefault("64")
+        @Min(1)
+        int batchSize();
+
+        /** Batches of one statement out at once; each holds one pooled connection. */
+        @WithDefault("2")
+        @Min(1)
+        int batchesInFlight();
     }
 
     interface Retries {

@@ -10,6 +10,7 @@ import io.taskgate.model.TaskRows;
 import io.taskgate.model.TaskStatus;
 import io.taskgate.model.TaskView;
 import io.taskgate.model.TaskViews;
+import io.taskgate.worker.config.WorkerConfig;
 import io.taskgate.worker.stream.DeadLetterReason;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -24,9 +25,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * The worker's writes to the tasks table. Each change is one conditional statement ({@code UPDATE
- * … WHERE} the task is in the state the change expects {@code … RETURNING} the row), one round
- * trip over the reactive client; only the rare branches of starting an attempt (a redelivery,
- * a cancelled or exhausted task) lock the row and decide in a transaction.
+ * … WHERE} the task is in the state the change expects {@code … RETURNING} the row) over the
+ * reactive client, and the same change for concurrent tasks leaves as one batch with one commit
+ * ({@link GroupedStatements}); only the rare branches of starting an attempt (a redelivery, a
+ * cancelled or exhausted task) lock the row and decide in a transaction.
  *
  * <p>An attempt is fenced by its number: every change made on behalf of attempt N requires the
  * row to be RUNNING with {@code attempts = N}. Once the task has been restarted elsewhere (its
@@ -93,10 +95,12 @@ public class TaskStore implements PanacheRepositoryBase<TaskRecord, UUID>, TaskL
     private final Clock clock = Clock.systemUTC();
     private final ObjectMapper json;
     private final Pool pool;
+    private final GroupedStatements grouped;
 
-    public TaskStore(ObjectMapper json, Pool pool) {
+    public TaskStore(ObjectMapper json, Pool pool, WorkerConfig config) {
         this.json = json;
         this.pool = pool;
+        this.grouped = new GroupedStatements(pool, config.writes().batchSize(), config.writes().batchesInFlight());
     }
 
     /**
@@ -114,8 +118,7 @@ public class TaskStore implements PanacheRepositoryBase<TaskRecord, UUID>, TaskL
     public Uni<StartResult> startAttempt(UUID taskId, String entryId, int deliveryLimit) {
         Instant now = now();
         // The common case in one statement: a queued task, due, not cancelled, under its limit.
-        return pool.preparedQuery(START_QUEUED)
-                .execute(Tuple.tuple().addUUID(taskId).addOffsetDateTime(TaskRows.utc(now)).addString(entryId)
+        return grouped.execute(START_QUEUED, Tuple.tuple().addUUID(taskId).addOffsetDateTime(TaskRows.utc(now)).addString(entryId)
                         .addInteger(deliveryLimit).addOffsetDateTime(TaskRows.utc(now.plus(CLOCK_TOLERANCE))))
                 .chain(rows -> rows.size() == 1
                         ? Uni.createFrom().item(StartResult.started(TaskRows.from(rows.iterator().next()), null))
@@ -218,7 +221,7 @@ public class TaskStore implements PanacheRepositoryBase<TaskRecord, UUID>, TaskL
     private Uni<TaskRecord> whileHeld(String update, UUID taskId, int attempt, Instant now,
             java.util.function.UnaryOperator<Tuple> parameters) {
         Tuple tuple = parameters.apply(Tuple.tuple().addUUID(taskId).addInteger(attempt).addOffsetDateTime(TaskRows.utc(now)));
-        return pool.preparedQuery(update).execute(tuple)
+        return grouped.execute(update, tuple)
                 .map(rows -> rows.size() == 1 ? TaskRows.from(rows.iterator().next()) : null);
     }
 

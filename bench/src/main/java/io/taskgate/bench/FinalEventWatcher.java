@@ -1,0 +1,123 @@
+package io.taskgate.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Follows tasks over a few WebSockets of {@code /ws/tasks}, as a browser dashboard does, and
+ * notes when each task's final state arrives: as a pushed {@code status} event (the push path
+ * measured), or already in the snapshot when the task finished before it was subscribed.
+ */
+final class FinalEventWatcher implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> FINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
+
+    /** When a task's final state reached this client, and whether it came pushed or in the snapshot. */
+    record Arrival(Instant at, String status, boolean pushed) {
+    }
+
+    private final List<Connection> connections = new ArrayList<>();
+    private final Map<String, Arrival> arrivals = new ConcurrentHashMap<>();
+    private final AtomicInteger next = new AtomicInteger();
+    private final List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    FinalEventWatcher(String apiBaseUrl, String apiKey, int connectionCount) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        URI uri = URI.create(apiBaseUrl.replaceFirst("^http", "ws") + "/ws/tasks");
+        for (int i = 0; i < connectionCount; i++) {
+            Connection connection = new Connection();
+            connection.socket = http.newWebSocketBuilder().header("Authorization", "Bearer " + apiKey)
+                    .connectTimeout(Duration.ofSeconds(5)).buildAsync(uri, connection).get(10, TimeUnit.SECONDS);
+            connections.add(connection);
+        }
+    }
+
+    /** Starts following the task on the next connection in turn. */
+    void follow(String taskId) {
+        connections.get(Math.floorMod(next.getAndIncrement(), connections.size()))
+                .send("{\"op\":\"subscribe\",\"taskIds\":[\"" + taskId + "\"]}");
+    }
+
+    Arrival arrival(String taskId) {
+        return arrivals.get(taskId);
+    }
+
+    int arrived() {
+        return arrivals.size();
+    }
+
+    /** Error frames the api answered with; a clean run has none. */
+    List<String> errors() {
+        return errors;
+    }
+
+    @Override
+    public void close() {
+        for (Connection connection : connections) {
+            connection.socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+        }
+    }
+
+    private final class Connection implements WebSocket.Listener {
+
+        private final StringBuilder partial = new StringBuilder();
+        private WebSocket socket;
+        // java.net.http allows one outstanding send per socket: each waits for the previous one.
+        private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
+
+        synchronized void send(String frame) {
+            lastSend = lastSend.handle((ignored, failure) -> null)
+                    .thenCompose(ignored -> socket.sendText(frame, true));
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                Instant at = Instant.now();
+                String text = partial.toString();
+                partial.setLength(0);
+                onMessage(text, at);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        private void onMessage(String text, Instant at) {
+            JsonNode event;
+            try {
+                event = JSON.readTree(text);
+            } catch (Exception e) {
+                errors.add("not JSON: " + text);
+                return;
+            }
+            String status = event.path("task").path("status").asText();
+            String type = event.path("type").asText();
+            if ("error".equals(type)) {
+                errors.add(text);
+                return;
+            }
+            if (FINAL.contains(status) && !"output".equals(type)) {
+                String taskId = event.path("taskId").asText();
+                if (arrivals.putIfAbsent(taskId, new Arrival(at, status, !"snapshot".equals(type))) == null) {
+                    send("{\"op\":\"unsubscribe\",\"taskIds\":[\"" + taskId + "\"]}");
+                }
+            }
+        }
+    }
+}
