@@ -3,6 +3,7 @@ package io.taskgate.worker.execution;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskgate.local.PostgresServer;
+import io.smallrye.common.vertx.VertxContext;
 import io.vertx.core.Context;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.PgPool;
@@ -122,22 +123,35 @@ class GroupedStatementsTest {
     }
 
     @Test
-    void answersComeBackOnTheCallersContext() throws Exception {
+    void answersComeBackOnTheCallersContextThoughAnotherCallersBatchCarriedThem() throws Exception {
         GroupedStatements grouped = new GroupedStatements(pool, 64, 1);
+        String sleep = "SELECT pg_sleep($1::text::float8)";
+        // The only slot is taken by a slow execution, so the ten below queue and leave together
+        // when it returns, on its context, not theirs.
+        CompletableFuture<Void> slow = new CompletableFuture<>();
+        newContext().runOnContext(ignored ->
+                grouped.execute(sleep, Tuple.of("0.5")).subscribe().with(rows -> slow.complete(null), slow::completeExceptionally));
+        Thread.sleep(100);
         Set<Boolean> onCaller = ConcurrentHashMap.newKeySet();
         CompletableFuture<Void> done = new CompletableFuture<>();
         AtomicInteger left = new AtomicInteger(10);
-        for (String value : values(10)) {
-            Context caller = vertx.getDelegate().getOrCreateContext();
-            caller.runOnContext(ignored -> grouped.execute(INSERT, Tuple.of(value)).subscribe().with(rows -> {
+        for (int i = 0; i < 10; i++) {
+            Context caller = newContext();
+            caller.runOnContext(ignored -> grouped.execute(sleep, Tuple.of("0")).subscribe().with(rows -> {
                 onCaller.add(io.vertx.core.Vertx.currentContext() == caller);
                 if (left.decrementAndGet() == 0) {
                     done.complete(null);
                 }
             }, done::completeExceptionally));
         }
+        slow.get(10, TimeUnit.SECONDS);
         done.get(10, TimeUnit.SECONDS);
         assertThat(onCaller).containsExactly(true);
+    }
+
+    /** A context of its own, as each task attempt has. */
+    private static Context newContext() {
+        return VertxContext.createNewDuplicatedContext(vertx.getDelegate().getOrCreateContext());
     }
 
     private record Answer(Long transaction, Throwable failure) {
