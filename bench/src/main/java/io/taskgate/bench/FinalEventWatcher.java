@@ -20,7 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Follows tasks over a few WebSockets of {@code /ws/tasks}, as a browser dashboard does, and
  * notes when each task's final state arrives: as a pushed {@code status} event (the push path
- * measured), or already in the snapshot when the task finished before it was subscribed.
+ * measured), or already in the snapshot when the task finished before it was subscribed. Like
+ * a dashboard following many tasks, it gathers the ids to subscribe and unsubscribe for a few
+ * milliseconds and sends them in frames of up to 100.
  */
 final class FinalEventWatcher implements AutoCloseable {
 
@@ -35,6 +37,8 @@ final class FinalEventWatcher implements AutoCloseable {
     private final Map<String, Arrival> arrivals = new ConcurrentHashMap<>();
     private final AtomicInteger next = new AtomicInteger();
     private final List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.ScheduledExecutorService flusher =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
 
     FinalEventWatcher(String apiBaseUrl, String apiKey, int connectionCount) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
@@ -45,12 +49,12 @@ final class FinalEventWatcher implements AutoCloseable {
                     .connectTimeout(Duration.ofSeconds(5)).buildAsync(uri, connection).get(10, TimeUnit.SECONDS);
             connections.add(connection);
         }
+        flusher.scheduleWithFixedDelay(() -> connections.forEach(Connection::flush), 5, 5, TimeUnit.MILLISECONDS);
     }
 
     /** Starts following the task on the next connection in turn. */
     void follow(String taskId) {
-        connections.get(Math.floorMod(next.getAndIncrement(), connections.size()))
-                .send("{\"op\":\"subscribe\",\"taskIds\":[\"" + taskId + "\"]}");
+        connections.get(Math.floorMod(next.getAndIncrement(), connections.size())).toSubscribe.add(taskId);
     }
 
     Arrival arrival(String taskId) {
@@ -68,6 +72,7 @@ final class FinalEventWatcher implements AutoCloseable {
 
     @Override
     public void close() {
+        flusher.shutdownNow();
         for (Connection connection : connections) {
             connection.socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
         }
@@ -76,9 +81,26 @@ final class FinalEventWatcher implements AutoCloseable {
     private final class Connection implements WebSocket.Listener {
 
         private final StringBuilder partial = new StringBuilder();
+        private final java.util.Queue<String> toSubscribe = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private final java.util.Queue<String> toUnsubscribe = new java.util.concurrent.ConcurrentLinkedQueue<>();
         private WebSocket socket;
         // java.net.http allows one outstanding send per socket: each waits for the previous one.
         private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
+
+        void flush() {
+            flush("subscribe", toSubscribe);
+            flush("unsubscribe", toUnsubscribe);
+        }
+
+        private void flush(String op, java.util.Queue<String> ids) {
+            while (!ids.isEmpty()) {
+                List<String> frameIds = new ArrayList<>();
+                for (String id = ids.poll(); id != null; id = frameIds.size() < 100 ? ids.poll() : null) {
+                    frameIds.add("\"" + id + "\"");
+                }
+                send("{\"op\":\"" + op + "\",\"taskIds\":[" + String.join(",", frameIds) + "]}");
+            }
+        }
 
         synchronized void send(String frame) {
             lastSend = lastSend.handle((ignored, failure) -> null)
@@ -115,7 +137,7 @@ final class FinalEventWatcher implements AutoCloseable {
             if (FINAL.contains(status) && !"output".equals(type)) {
                 String taskId = event.path("taskId").asText();
                 if (arrivals.putIfAbsent(taskId, new Arrival(at, status, !"snapshot".equals(type))) == null) {
-                    send("{\"op\":\"unsubscribe\",\"taskIds\":[\"" + taskId + "\"]}");
+                    toUnsubscribe.add(taskId);
                 }
             }
         }

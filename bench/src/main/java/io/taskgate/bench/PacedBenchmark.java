@@ -70,6 +70,11 @@ public final class PacedBenchmark {
                 CpuTimes cpuAfter = CpuTimes.read(List.of(api, worker));
                 measured.report(rate, seconds, delayMs, allArrived);
                 System.out.println(cpuAfter.perTaskSince(cpuBefore, (long) rate * seconds));
+                if (watcher != null) {
+                    // Every final state was answered with an unsubscribe: none should be left.
+                    Thread.sleep(1000);
+                    System.out.println("subscriptions left on the api after the run: " + gauge(api, "taskgate_ws_subscriptions"));
+                }
                 if (watcher != null && !watcher.errors().isEmpty()) {
                     System.out.println("error frames: " + watcher.errors().size() + ", first: " + watcher.errors().get(0));
                 }
@@ -225,6 +230,14 @@ public final class PacedBenchmark {
                 throw new IllegalStateException("a 202 without a task id: " + body, e);
             }
         }
+    }
+
+    /** One gauge's value from the service's Prometheus endpoint. */
+    private static String gauge(ServiceProcess service, String name) throws Exception {
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(service.baseUrl() + "/q/metrics"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+                .map(line -> line.substring(line.lastIndexOf(' ') + 1)).findFirst().orElse("not reported");
     }
 
     /** A stored final state and when the worker stored it. */

@@ -18,6 +18,7 @@ import io.taskgate.model.TaskEvent;
 import io.taskgate.model.TaskEventType;
 import io.taskgate.model.TaskView;
 import io.taskgate.model.TaskViews;
+import io.taskgate.model.TaskRecord;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -183,37 +184,46 @@ public class TaskSocket {
         if (subscriptions.countFor(connection.id()) + ids.size() > limit) {
             return sendError(connection, "TOO_MANY_SUBSCRIPTIONS", "one connection may follow at most " + limit + " tasks");
         }
-        return Multi.createFrom().iterable(ids)
-                .onItem().transformToUniAndConcatenate(id -> subscribeOne(connection, id, resume.get(id)))
-                .collect().last()
-                .replaceWithVoid();
-    }
-
-    private Uni<Void> subscribeOne(WebSocketConnection connection, UUID taskId, SocketMessages.SeenSoFar seen) {
-        var added = subscriptions.add(connection, taskId);
+        // Interest is registered before the snapshots are read, so no event falls between the two;
+        // the snapshots of the whole frame come from one query.
+        Map<UUID, Subscription> added = new java.util.LinkedHashMap<>();
+        for (UUID id : ids) {
+            subscriptions.add(connection, id).ifPresent(subscription -> added.put(id, subscription));
+        }
         if (added.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        Subscription subscription = added.get();
         // Only the tenant the connection was opened for: another tenant's task is "not found".
         String tenantId = SocketConnections.callerOf(connection).tenantId();
-        return tasks.findForTenant(taskId, tenantId)
-                .chain(task -> {
-                    if (task == null) {
-                        subscriptions.remove(connection.id(), taskId);
-                        return send(connection, SocketMessages.ErrorMessage.forTask(taskId, "TASK_NOT_FOUND",
-                                "no task with id " + taskId));
-                    }
-                    TaskView view = TaskViews.of(task, json);
-                    return replay.soFar(view).invoke(outputSoFar -> subscription.start(
-                            TaskEvent.of(TaskEventType.SNAPSHOT, view), outputSoFar, subscriptions.encoder(), seen))
-                            .replaceWithVoid();
-                })
-                .onFailure().recoverWithUni(failure -> {
-                    subscriptions.remove(connection.id(), taskId);
-                    return send(connection, SocketMessages.ErrorMessage.forTask(taskId, "UNAVAILABLE",
-                            "the task could not be read; subscribe again later"));
-                });
+        return tasks.findAllForTenant(List.copyOf(added.keySet()), tenantId)
+                .onFailure().recoverWithNull()
+                .chain(found -> Multi.createFrom().iterable(added.entrySet())
+                        .onItem().transformToUniAndConcatenate(subscribed -> found == null
+                                ? unavailable(connection, subscribed.getKey())
+                                : start(connection, subscribed.getKey(), subscribed.getValue(),
+                                        found.get(subscribed.getKey()), resume.get(subscribed.getKey())))
+                        .collect().last())
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> start(WebSocketConnection connection, UUID taskId, Subscription subscription, TaskRecord task,
+            SocketMessages.SeenSoFar seen) {
+        if (task == null) {
+            subscriptions.remove(connection.id(), taskId);
+            return send(connection, SocketMessages.ErrorMessage.forTask(taskId, "TASK_NOT_FOUND",
+                    "no task with id " + taskId));
+        }
+        TaskView view = TaskViews.of(task, json);
+        return replay.soFar(view).invoke(outputSoFar -> subscription.start(
+                        TaskEvent.of(TaskEventType.SNAPSHOT, view), outputSoFar, subscriptions.encoder(), seen))
+                .replaceWithVoid()
+                .onFailure().recoverWithUni(failure -> unavailable(connection, taskId));
+    }
+
+    private Uni<Void> unavailable(WebSocketConnection connection, UUID taskId) {
+        subscriptions.remove(connection.id(), taskId);
+        return send(connection, SocketMessages.ErrorMessage.forTask(taskId, "UNAVAILABLE",
+                "the task could not be read; subscribe again later"));
     }
 
     private Uni<Void> sendError(WebSocketConnection connection, String code, String message) {

@@ -21,6 +21,7 @@ import java.util.UUID;
 public class TaskRepository implements PanacheRepositoryBase<TaskRecord, UUID> {
 
     private static final String ONE = "SELECT " + TaskRows.COLUMNS + " FROM tasks WHERE id = $1 AND tenant_id = $2";
+    private static final String SOME = "SELECT " + TaskRows.COLUMNS + " FROM tasks WHERE id = ANY($1::uuid[]) AND tenant_id = $2";
 
     private final Pool pool;
 
@@ -31,6 +32,19 @@ public class TaskRepository implements PanacheRepositoryBase<TaskRecord, UUID> {
     public Uni<TaskRecord> findForTenant(UUID id, String tenantId) {
         return pool.preparedQuery(ONE).execute(Tuple.of(id, tenantId))
                 .map(rows -> rows.size() == 0 ? null : TaskRows.from(rows.iterator().next()));
+    }
+
+    /** Those of the tasks that exist for the tenant, by id, in one statement; absent ids are missing. */
+    public Uni<java.util.Map<UUID, TaskRecord>> findAllForTenant(List<UUID> ids, String tenantId) {
+        return pool.preparedQuery(SOME).execute(Tuple.of(ids.toArray(UUID[]::new), tenantId))
+                .map(rows -> {
+                    java.util.Map<UUID, TaskRecord> found = new java.util.HashMap<>();
+                    rows.forEach(row -> {
+                        TaskRecord task = TaskRows.from(row);
+                        found.put(task.id, task);
+                    });
+                    return found;
+                });
     }
 
     /**
