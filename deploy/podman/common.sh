@@ -6,10 +6,12 @@ network=taskgate-dev
 require() {
     command -v "$1" >/dev/null || { echo "$1 is missing; $2" >&2; exit 2; }
 }
-require podman "install podman (Debian: apt-get install podman runc catatonit netavark aardvark-dns mmdebstrap)"
+require podman "install podman (Debian: apt-get install podman runc catatonit netavark aardvark-dns iptables mmdebstrap)"
 # Only a recommendation of Debian's podman package, yet "podman kube play" builds its pause
 # image from it.
 require catatonit "install catatonit (Debian: apt-get install catatonit)"
+# netavark sets up the pods' network with it, and fails with a bare "No such file" without it.
+require iptables "install iptables (Debian: apt-get install iptables)"
 
 # Podman's default open-files limit for containers (1048576) is above the hard limit of some
 # machines, and their cgroup layout may need runc rather than crun: there, use a configuration of

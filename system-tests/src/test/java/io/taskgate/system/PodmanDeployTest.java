@@ -46,8 +46,9 @@ class PodmanDeployTest {
     @BeforeAll
     static void up() throws Exception {
         // Only recommended by Debian's podman, yet needed here: catatonit for the pause image of
-        // "kube play", netavark and aardvark-dns for pods to find each other by name.
-        SystemPackages.require("podman", "runc", "catatonit", "netavark", "aardvark-dns", "mmdebstrap", "python3-yaml",
+        // "kube play", netavark and aardvark-dns for pods to find each other by name, and iptables,
+        // which netavark runs to set up their network.
+        SystemPackages.require("podman", "runc", "catatonit", "netavark", "aardvark-dns", "iptables", "mmdebstrap", "python3-yaml",
                 "curl");
         SystemPackages.requireCommand("kubectl", "kubernetes-client");
         volumesBefore = podman("volume", "ls", "--format", "{{.Name}}").lines().toList();

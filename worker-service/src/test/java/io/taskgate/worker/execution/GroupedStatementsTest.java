@@ -123,6 +123,30 @@ class GroupedStatementsTest {
     }
 
     @Test
+    void executionsThatMatchNoRowGetAnEmptyAnswerInTheirPlace() throws Exception {
+        runTogether(new GroupedStatements(pool, 64, 1), List.of("0", "2", "4"));
+        GroupedStatements grouped = new GroupedStatements(pool, 64, 1);
+        String touch = "UPDATE numbers SET n = n WHERE n = $1::text::int RETURNING n, txid_current() AS tx";
+        List<CompletableFuture<Integer>> matched = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            matched.add(new CompletableFuture<>());
+        }
+        vertx.getDelegate().getOrCreateContext().runOnContext(ignored -> {
+            for (int i = 0; i < 6; i++) {
+                CompletableFuture<Integer> rows = matched.get(i);
+                grouped.execute(touch, Tuple.of(String.valueOf(i))).subscribe().with(
+                        answer -> rows.complete(answer.size()), rows::completeExceptionally);
+            }
+        });
+        List<Integer> sizes = new ArrayList<>();
+        for (CompletableFuture<Integer> rows : matched) {
+            sizes.add(rows.get(10, TimeUnit.SECONDS));
+        }
+        // A change that does not apply (the task moved on) answers no row, and only for itself.
+        assertThat(sizes).containsExactly(1, 0, 1, 0, 1, 0);
+    }
+
+    @Test
     void answersComeBackOnTheCallersContextThoughAnotherCallersBatchCarriedThem() throws Exception {
         GroupedStatements grouped = new GroupedStatements(pool, 64, 1);
         String sleep = "SELECT pg_sleep($1::text::float8)";
