@@ -10,10 +10,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -36,9 +41,9 @@ final class FinalEventWatcher implements AutoCloseable {
     private final List<Connection> connections = new ArrayList<>();
     private final Map<String, Arrival> arrivals = new ConcurrentHashMap<>();
     private final AtomicInteger next = new AtomicInteger();
-    private final List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final java.util.concurrent.ScheduledExecutorService flusher =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    private final List<String> errors = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService flusher =
+            Executors.newSingleThreadScheduledExecutor();
 
     FinalEventWatcher(String apiBaseUrl, String apiKey, int connectionCount) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
@@ -81,8 +86,8 @@ final class FinalEventWatcher implements AutoCloseable {
     private final class Connection implements WebSocket.Listener {
 
         private final StringBuilder partial = new StringBuilder();
-        private final java.util.Queue<String> toSubscribe = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        private final java.util.Queue<String> toUnsubscribe = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private final Queue<String> toSubscribe = new ConcurrentLinkedQueue<>();
+        private final Queue<String> toUnsubscribe = new ConcurrentLinkedQueue<>();
         private WebSocket socket;
         // java.net.http allows one outstanding send per socket: each waits for the previous one.
         private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
@@ -92,7 +97,7 @@ final class FinalEventWatcher implements AutoCloseable {
             flush("unsubscribe", toUnsubscribe);
         }
 
-        private void flush(String op, java.util.Queue<String> ids) {
+        private void flush(String op, Queue<String> ids) {
             while (!ids.isEmpty()) {
                 List<String> frameIds = new ArrayList<>();
                 for (String id = ids.poll(); id != null; id = frameIds.size() < 100 ? ids.poll() : null) {

@@ -14,11 +14,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -94,11 +98,11 @@ public final class PacedBenchmark {
         private final FinalEventWatcher watcher;
         private final LocalStack stack;
         private final Map<String, Instant> sentAt = new ConcurrentHashMap<>();
-        private final List<Long> acceptedAfter = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final List<Long> acceptedAfter = Collections.synchronizedList(new ArrayList<>());
         private final AtomicInteger offered = new AtomicInteger();
         private final AtomicInteger answered = new AtomicInteger();
         private final Map<String, AtomicInteger> refusals = new ConcurrentHashMap<>();
-        private final java.util.concurrent.Semaphore connections = new java.util.concurrent.Semaphore(CONNECTIONS);
+        private final Semaphore connections = new Semaphore(CONNECTIONS);
         private Instant firstSent;
 
         /** {@code watcher} may be null: then final states are read from PostgreSQL. */
@@ -156,12 +160,20 @@ public final class PacedBenchmark {
         boolean awaitFinal(Duration patience) throws Exception {
             long deadline = System.nanoTime() + patience.toNanos();
             while (System.nanoTime() < deadline) {
-                if (answered.get() == offered.get() && arrivals().size() == sentAt.size()) {
+                if (answered.get() == offered.get() && arrivedCount() == sentAt.size()) {
                     return true;
                 }
                 TimeUnit.MILLISECONDS.sleep(250);
             }
             return false;
+        }
+
+        /** How many final states arrived so far, counted where they are (cheap enough to ask often). */
+        private int arrivedCount() throws Exception {
+            if (watcher != null) {
+                return (int) sentAt.keySet().stream().filter(id -> watcher.arrival(id) != null).count();
+            }
+            return finishedCount(stack, new ArrayList<>(sentAt.keySet()));
         }
 
         /** The final states that reached the client (watched) or were stored (not watched). */
@@ -244,6 +256,23 @@ public final class PacedBenchmark {
     private record Stored(String status, Instant at) {
     }
 
+    /** How many of the tasks among {@code ids} are finished. */
+    private static int finishedCount(LocalStack stack, List<String> ids) throws Exception {
+        int finished = 0;
+        try (Connection db = stack.postgres().connect();
+                PreparedStatement query = db.prepareStatement("SELECT count(*) FROM tasks"
+                        + " WHERE id = ANY (?::uuid[]) AND status IN ('SUCCEEDED', 'FAILED', 'CANCELLED')")) {
+            for (int from = 0; from < ids.size(); from += 1000) {
+                query.setArray(1, db.createArrayOf("text", ids.subList(from, Math.min(ids.size(), from + 1000)).toArray()));
+                try (ResultSet rows = query.executeQuery()) {
+                    rows.next();
+                    finished += rows.getInt(1);
+                }
+            }
+        }
+        return finished;
+    }
+
     /** The tasks among {@code ids} that are finished, with when the worker stored the outcome. */
     private static Map<String, Stored> finished(LocalStack stack, List<String> ids) throws Exception {
         Map<String, Stored> stored = new ConcurrentHashMap<>();
@@ -255,7 +284,7 @@ public final class PacedBenchmark {
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next()) {
                         stored.put(rows.getString(1), new Stored(rows.getString(2),
-                                rows.getObject(3, java.time.OffsetDateTime.class).toInstant()));
+                                rows.getObject(3, OffsetDateTime.class).toInstant()));
                     }
                 }
             }
@@ -269,7 +298,7 @@ public final class PacedBenchmark {
                 + " percentile_cont(ARRAY[0.5, 0.99]) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - started_at))"
                 + " FROM tasks WHERE created_at >= ? AND finished_at IS NOT NULL";
         try (Connection db = stack.postgres().connect(); PreparedStatement query = db.prepareStatement(sql)) {
-            query.setObject(1, since.atOffset(java.time.ZoneOffset.UTC));
+            query.setObject(1, since.atOffset(ZoneOffset.UTC));
             try (ResultSet row = query.executeQuery()) {
                 row.next();
                 Double[] waited = (Double[]) row.getArray(1).getArray();
