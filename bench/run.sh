@@ -6,6 +6,8 @@
 #        bench/run.sh reads [seconds per round] [connections] [rounds]    (drives Debian's wrk)
 #        bench/run.sh startup [rounds] [idle seconds]
 #        bench/run.sh paced [tasks per second] [seconds] [ms per task] [warm-up seconds] [watch|nowatch]
+#        bench/run.sh subscribers [sockets] [ms per task]
+#        bench/run.sh soak [minutes] [tasks per second, 0 = half the measured capacity] [capacity tasks]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -B -q -DskipTests package -pl bench,api-service,worker-service,deploy/llm-simulator -am
@@ -23,6 +25,12 @@ elif [ "${1:-}" = "reads" ]; then
   shift
 elif [ "${1:-}" = "paced" ]; then
   main=io.taskgate.bench.PacedBenchmark
+  shift
+elif [ "${1:-}" = "subscribers" ]; then
+  main=io.taskgate.bench.SubscribersBenchmark
+  shift
+elif [ "${1:-}" = "soak" ]; then
+  main=io.taskgate.bench.SoakBenchmark
   shift
 elif [ "${1:-}" = "startup" ]; then
   main=io.taskgate.bench.StartupBenchmark

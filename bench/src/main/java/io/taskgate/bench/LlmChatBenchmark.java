@@ -103,7 +103,7 @@ public final class LlmChatBenchmark {
         }
     }
 
-    private static void configure(ServiceProcess simulator, String json) throws Exception {
+    static void configure(ServiceProcess simulator, String json) throws Exception {
         HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/_sim/config"))
                 .PUT(HttpRequest.BodyPublishers.ofString(json)).header("Content-Type", "application/json").build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -245,7 +245,7 @@ public final class PacedBenchmark {
     }
 
     /** One gauge's value from the service's Prometheus endpoint. */
-    private static String gauge(ServiceProcess service, String name) throws Exception {
+    static String gauge(ServiceProcess service, String name) throws Exception {
         String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(service.baseUrl() + "/q/metrics"))
                 .build(), HttpResponse.BodyHandlers.ofString()).body();
         return metrics.lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
@@ -309,7 +309,7 @@ public final class PacedBenchmark {
         }
     }
 
-    private static String percentiles(List<Long> nanos) {
+    static String percentiles(List<Long> nanos) {
         if (nanos.isEmpty()) {
             return "none";
         }

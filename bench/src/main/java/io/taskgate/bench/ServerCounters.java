@@ -1,12 +1,7 @@
 package io.taskgate.bench;
 
 import io.taskgate.local.LocalStack;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.util.Map;
@@ -28,7 +23,7 @@ final class ServerCounters {
 
     static ServerCounters read(LocalStack stack) throws Exception {
         Map<String, Long> counts = new TreeMap<>();
-        for (String line : redisInfo(stack.redis().port(), "commandstats").split("\r\n")) {
+        for (String line : commandStats(stack.redis().port()).split("\r\n")) {
             // cmdstat_xadd:calls=1200,usec=...
             if (line.startsWith("cmdstat_")) {
                 String name = line.substring("cmdstat_".length(), line.indexOf(':'));
@@ -56,29 +51,9 @@ final class ServerCounters {
                 .collect(Collectors.joining(", ", "per task: ", ""));
     }
 
-    private static String redisInfo(int port, String section) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            OutputStream out = socket.getOutputStream();
-            out.write(("INFO " + section + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            String header = readLine(in);
-            if (!header.startsWith("$")) {
-                throw new IOException("unexpected answer to INFO: " + header);
-            }
-            byte[] body = in.readNBytes(Integer.parseInt(header.substring(1)));
-            return new String(body, StandardCharsets.UTF_8);
+    private static String commandStats(int port) throws IOException {
+        try (RedisProbe redis = new RedisProbe(port)) {
+            return redis.info("commandstats");
         }
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        int b;
-        while ((b = in.read()) != -1 && b != '\n') {
-            if (b != '\r') {
-                line.write(b);
-            }
-        }
-        return line.toString(StandardCharsets.US_ASCII);
     }
 }

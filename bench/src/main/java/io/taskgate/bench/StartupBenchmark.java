@@ -3,10 +3,6 @@ package io.taskgate.bench;
 import io.taskgate.local.LocalStack;
 import io.taskgate.local.ServiceProcess;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,10 +23,6 @@ import java.util.regex.Pattern;
 public final class StartupBenchmark {
 
     private static final Pattern STARTED_IN = Pattern.compile("started in ([0-9.]+)s");
-    private static final Pattern HEAP_USED = Pattern.compile(
-            "^jvm_memory_used_bytes\\{area=\"heap\"[^}]*}\\s+([0-9.E+-]+)", Pattern.MULTILINE);
-    private static final Pattern RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private StartupBenchmark() {
     }
@@ -66,7 +58,8 @@ public final class StartupBenchmark {
 
     private static void print(int round, String service, double ready, ServiceProcess process) throws Exception {
         System.out.printf("| %d | %s | %.2f s | %s s | %,d MiB | %,.0f MiB |%n", round, service, ready,
-                startedIn(process.logFile()), rssKib(process.pid()) / 1024, heapUsed(process) / (1024 * 1024));
+                startedIn(process.logFile()), ProcessMemory.rssBytes(process.pid()) / (1024 * 1024),
+                ProcessMemory.heapUsedBytes(process) / (1024.0 * 1024));
     }
 
     private static String startedIn(Path log) throws IOException {
@@ -76,21 +69,5 @@ public final class StartupBenchmark {
             last = found.group(1);
         }
         return last;
-    }
-
-    private static long rssKib(long pid) throws IOException {
-        Matcher found = RSS.matcher(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
-        return found.find() ? Long.parseLong(found.group(1)) : -1;
-    }
-
-    private static double heapUsed(ServiceProcess process) throws Exception {
-        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(process.baseUrl() + "/q/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        Matcher pool = HEAP_USED.matcher(metrics);
-        double used = 0;
-        while (pool.find()) {
-            used += Double.parseDouble(pool.group(1));
-        }
-        return used;
     }
 }
