@@ -72,7 +72,7 @@ public class TaskRecord {
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 
-    /** The stream entry whose delivery holds the current attempt (see {@code startAttempt} in the worker). */
+    /** The stream entry whose delivery holds the current attempt (see {@link #startAttempt}). */
     @Column(name = "lease_entry_id")
     public String leaseEntryId;
 
@@ -144,6 +144,64 @@ public class TaskRecord {
             throw new IllegalStateException("task " + id + " is " + status + ", not RUNNING");
         }
         status = TaskStatus.QUEUED;
+    }
+
+    /**
+     * Starts an attempt held by the stream delivery {@code entryId}: only that delivery may record
+     * its changes from now on, and its heartbeat starts now.
+     */
+    public void startAttempt(String entryId, Instant now) {
+        moveTo(TaskStatus.RUNNING, now);
+        leaseEntryId = entryId;
+        heartbeatAt = now;
+        nextAttemptAt = null;
+    }
+
+    /** Records {@code error} as the task's outcome and ends it FAILED. */
+    public void fail(TaskError error, Instant now) {
+        if (!status.canMoveTo(TaskStatus.FAILED)) {
+            throw new IllegalStateException("task " + id + " cannot move from " + status + " to FAILED");
+        }
+        errorCode = error.code();
+        errorMessage = error.message();
+        errorRetryable = error.retryable();
+        moveTo(TaskStatus.FAILED, now);
+    }
+
+    /**
+     * Asks the running attempt to stop; its holder records CANCELLED when it sees the request.
+     * Only the first request is a change.
+     *
+     * @return whether this was the first request
+     */
+    public boolean requestCancel(Instant now) {
+        if (status != TaskStatus.RUNNING) {
+            throw new IllegalStateException("task " + id + " is " + status + ", not RUNNING");
+        }
+        if (cancelRequested) {
+            return false;
+        }
+        cancelRequested = true;
+        touch(now);
+        return true;
+    }
+
+    /**
+     * Puts the task back in the queue for a new stream entry, whatever delivery held it: a
+     * running task returns to QUEUED (a change), a queued one only loses its lease.
+     *
+     * @return whether the status changed
+     */
+    public boolean requeue(Instant now) {
+        boolean wasRunning = status == TaskStatus.RUNNING;
+        if (wasRunning) {
+            moveTo(TaskStatus.QUEUED, now);
+        } else if (status != TaskStatus.QUEUED) {
+            throw new IllegalStateException("task " + id + " is " + status + " and cannot be queued again");
+        }
+        leaseEntryId = null;
+        enqueuedAt = now;
+        return wasRunning;
     }
 
     /** Counts a change that does not alter the status, such as progress. */

@@ -7,6 +7,7 @@ import io.smallrye.mutiny.Uni;
 import io.taskgate.api.config.ApiConfig;
 import io.taskgate.api.task.RecentViews;
 import io.taskgate.api.task.TaskQueue;
+import io.taskgate.model.TaskError;
 import io.taskgate.model.TaskEvent;
 import io.taskgate.model.TaskEventPublisher;
 import io.taskgate.model.TaskEventType;
@@ -88,13 +89,8 @@ public class StuckTaskRecoverer {
     }
 
     private Applied requeue(TaskRecord task, Instant now) {
-        boolean wasRunning = task.status == TaskStatus.RUNNING;
-        if (wasRunning) {
-            task.moveTo(TaskStatus.QUEUED, now);
-        }
         // The old delivery no longer holds the task: the entry written below starts the next attempt.
-        task.leaseEntryId = null;
-        task.enqueuedAt = now;
+        boolean wasRunning = task.requeue(now);
         return new Applied(new RecoveryResult(task.id, RecoveryResult.Outcome.REQUEUED,
                 wasRunning ? "moved from RUNNING back to QUEUED and put on the stream" : "put on the stream again"),
                 task, wasRunning);
@@ -106,10 +102,8 @@ public class StuckTaskRecoverer {
             return Applied.nothing(new RecoveryResult(task.id, RecoveryResult.Outcome.ERROR, "a " + task.status
                     + " task cannot move to FAILED under the task lifecycle; requeue or cancel it instead"));
         }
-        task.errorCode = STUCK_ERROR_CODE;
-        task.errorMessage = "failed by an operator: " + reason + " since " + StuckCriteria.since(task);
-        task.errorRetryable = false;
-        task.moveTo(TaskStatus.FAILED, now);
+        task.fail(TaskError.permanent(STUCK_ERROR_CODE,
+                "failed by an operator: " + reason + " since " + StuckCriteria.since(task)), now);
         return new Applied(new RecoveryResult(task.id, RecoveryResult.Outcome.FAILED, "recorded as FAILED (STUCK)"),
                 task, true);
     }

@@ -69,11 +69,7 @@ public class TaskCanceller {
             return new Cancellation(TaskViews.of(task, json), true, true);
         }
         if (task.status == TaskStatus.RUNNING) {
-            boolean firstRequest = !task.cancelRequested;
-            if (firstRequest) {
-                task.cancelRequested = true;
-                task.touch(now);
-            }
+            boolean firstRequest = task.requestCancel(now);
             return new Cancellation(TaskViews.of(task, json), false, firstRequest);
         }
         throw ProblemException.conflict("task-already-finished",

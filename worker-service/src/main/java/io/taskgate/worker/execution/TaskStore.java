@@ -152,15 +152,10 @@ public class TaskStore implements PanacheRepositoryBase<TaskRecord, UUID>, TaskL
                 return StartResult.settled(task, null, lastStored);
             }
             if (task.attempts >= deliveryLimit) {
-                recordError(task, TaskError.permanent("DELIVERY_LIMIT",
-                        "given up after " + task.attempts + " starts"));
-                task.moveTo(TaskStatus.FAILED, now);
+                task.fail(TaskError.permanent("DELIVERY_LIMIT", "given up after " + task.attempts + " starts"), now);
                 return StartResult.settled(task, DeadLetterReason.DELIVERY_LIMIT, lastStored);
             }
-            task.moveTo(TaskStatus.RUNNING, now);
-            task.leaseEntryId = entryId;
-            task.heartbeatAt = now;
-            task.nextAttemptAt = null;
+            task.startAttempt(entryId, now);
             return StartResult.started(task, lastStored);
         }));
     }
@@ -231,12 +226,6 @@ public class TaskStore implements PanacheRepositoryBase<TaskRecord, UUID>, TaskL
 
     private Uni<TaskRecord> lock(UUID taskId) {
         return findById(taskId, LockModeType.PESSIMISTIC_WRITE);
-    }
-
-    private static void recordError(TaskRecord task, TaskError error) {
-        task.errorCode = error == null ? null : error.code();
-        task.errorMessage = error == null ? null : error.message();
-        task.errorRetryable = error == null ? null : error.retryable();
     }
 
     private Instant now() {
