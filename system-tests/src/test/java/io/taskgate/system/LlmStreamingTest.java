@@ -69,6 +69,11 @@ class LlmStreamingTest {
         assertThat(last.at("/task/result/finishReason").asText()).isEqualTo("stop");
         assertThat(last.at("/task/result/usage/completionTokens").asInt()).isEqualTo(20);
         assertThat(api.task(id)).isEqualTo(last.get("task"));
+        // The stored result now holds the answer: the kept pieces are left a minute, not the hour
+        // a running attempt gets.
+        String kept = "taskgate:output:" + id + ":1";
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat((Long) system.redis().call("PTTL", kept)).isBetween(1L, 60_000L));
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.taskgate.model.RedisNames;
 import io.taskgate.model.TaskEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.UUID;
 
 /**
  * The partial output of each running attempt, kept in an expiring Redis list so that a
@@ -19,6 +20,8 @@ public class OutputBuffer implements OutputStore {
 
     /** Long enough for any attempt plus late readers; afterwards the stored result is the source. */
     static final Duration EXPIRY = Duration.ofHours(1);
+    /** How long a finished attempt's pieces stay, for a replay that started just before the outcome. */
+    static final Duration AFTER_OUTCOME = Duration.ofMinutes(1);
     /** Beyond this many chunks an attempt's output is still pushed live but no longer buffered. */
     static final int MAX_CHUNKS = 50_000;
 
@@ -46,6 +49,12 @@ public class OutputBuffer implements OutputStore {
                         RedisNames.outputBuffer(announcement.taskId(), announcement.attempt()),
                         announcement.output(), String.valueOf(EXPIRY.toMillis()), String.valueOf(MAX_CHUNKS),
                         RedisNames.EVENT_CHANNEL, text))
+                .replaceWithVoid();
+    }
+
+    @Override
+    public Uni<Void> release(UUID taskId, int attempt) {
+        return redis.execute("PEXPIRE", RedisNames.outputBuffer(taskId, attempt), String.valueOf(AFTER_OUTCOME.toMillis()))
                 .replaceWithVoid();
     }
 

@@ -2,6 +2,7 @@ package io.taskgate.worker.execution;
 
 import io.smallrye.mutiny.Uni;
 import io.taskgate.model.TaskEvent;
+import java.util.UUID;
 
 /**
  * Keeps the output pieces of an attempt so that a late subscriber can be replayed them, and
@@ -15,4 +16,12 @@ public interface OutputStore {
      * round trip per piece, not two.
      */
     Uni<Void> keepAndAnnounce(TaskEvent announcement);
+
+    /**
+     * The attempt is over and its outcome published: what it kept only has to outlive the
+     * replays already under way (subscribers who saw it running), since a finished or requeued
+     * task is never replayed from here. Without this, the pieces of every finished attempt would
+     * sit in Redis for as long as the longest attempt may run.
+     */
+    Uni<Void> release(UUID taskId, int attempt);
 }

@@ -113,6 +113,7 @@ public class TaskExecutor {
                 .chain(outcome -> run.onContext(() -> record(entry, task, outcome, policy)))
                 .onTermination().invoke(() -> running.remove(task.id, cancelSwitch))
                 .chain(recorded -> run.publish(recorded.task(), TaskEventType.STATUS)
+                        .call(run::releaseOutput)
                         .invoke(() -> count(task, recorded.task(), timing))
                         .invoke(() -> {
                             if (recorded.deadLetterReason() != null) {

@@ -32,6 +32,7 @@ final class TaskRun implements TaskContext {
     private final ObjectMapper json;
     private final OutputStore outputs;
     private volatile TaskView lastView;
+    private volatile boolean producedOutput;
     private final CoalescedOutput output;
     private final CoalescedProgress progress;
 
@@ -104,6 +105,7 @@ final class TaskRun implements TaskContext {
     @Override
     public Uni<Void> output(String chunk) {
         if (chunk != null && !chunk.isEmpty()) {
+            producedOutput = true;
             output.add(chunk);
         }
         return Uni.createFrom().voidItem();
@@ -112,6 +114,17 @@ final class TaskRun implements TaskContext {
     /** Completes once every piece of output and the latest progress handed in so far have been stored and pushed. */
     Uni<Void> drainOutput() {
         return output.drain().chain(progress::drain);
+    }
+
+    /** After the outcome is published: lets the attempt's kept output expire soon, if it kept any. */
+    Uni<Void> releaseOutput() {
+        if (!producedOutput) {
+            return Uni.createFrom().voidItem();
+        }
+        // Lost with Redis: the pieces then expire on their own, only later.
+        return outputs.release(task.id, task.attempts)
+                .onFailure().invoke(failure -> LOG.debugf(failure, "output of task %s not released", task.id))
+                .onFailure().recoverWithNull();
     }
 
     private Uni<Void> sendOutput(String piece, int index) {

@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,21 @@ class TaskExecutorTest {
     private final List<TaskEvent> events = new CopyOnWriteArrayList<>();
     private final List<Instant> scheduled = new CopyOnWriteArrayList<>();
     private final RunningTasks running = new RunningTasks();
+    /** Pieces kept go to {@link #events} like any event; releases are noted there too, in order. */
+    private final List<String> released = new CopyOnWriteArrayList<>();
+    private final OutputStore outputs = new OutputStore() {
+        @Override
+        public Uni<Void> keepAndAnnounce(TaskEvent announcement) {
+            events.add(announcement);
+            return Uni.createFrom().voidItem();
+        }
+
+        @Override
+        public Uni<Void> release(UUID taskId, int attempt) {
+            released.add(taskId + ":" + attempt + " after " + events.size() + " events");
+            return Uni.createFrom().voidItem();
+        }
+    };
 
     @BeforeAll
     static void startVertx() {
@@ -69,6 +85,25 @@ class TaskExecutorTest {
         assertThat(row.status).isEqualTo(TaskStatus.SUCCEEDED);
         assertThat(row.result).isEqualTo("{\"ok\":true}");
         assertThat(statuses()).containsExactly(TaskStatus.RUNNING, TaskStatus.SUCCEEDED);
+    }
+
+    @Test
+    void anAttemptThatKeptOutputReleasesItOnceItsOutcomeIsPublished() {
+        TaskRecord task = ledger.add("t", "{}");
+        run(task, THREE_ATTEMPTS, handler(ctx -> ctx.output("tok").replaceWith(json("{\"text\":\"tok\"}")))).join();
+
+        // RUNNING, the piece, SUCCEEDED: the release comes after all three.
+        assertThat(events).hasSize(3);
+        assertThat(released).containsExactly(task.id + ":1 after 3 events");
+    }
+
+    @Test
+    void anAttemptWithoutOutputHasNothingToRelease() {
+        TaskRecord task = ledger.add("t", "{}");
+        run(task, THREE_ATTEMPTS, handler(ctx -> Uni.createFrom().item(json("{}")))).join();
+
+        assertThat(ledger.row(task.id).status).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(released).isEmpty();
     }
 
     @Test
@@ -217,10 +252,7 @@ class TaskExecutorTest {
         }, HandlerRegistry.of(handler), new RetryPolicies(type -> policy, 10), (entry, dueAt) -> {
             scheduled.add(dueAt);
             return Uni.createFrom().voidItem();
-        }, running, event -> {
-            events.add(event);
-            return Uni.createFrom().voidItem();
-        }, JSON, new SimpleMeterRegistry(),
+        }, running, outputs, JSON, new SimpleMeterRegistry(),
                 new TypeConcurrency(type -> Optional.empty()));
         Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
         CompletableFuture<Void> done = new CompletableFuture<>();
