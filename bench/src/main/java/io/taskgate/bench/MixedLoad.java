@@ -59,6 +59,7 @@ final class MixedLoad implements AutoCloseable {
         Semaphore slots = new Semaphore(clients);
         for (int i = 0; i < total; i++) {
             slots.acquire();
+            sequence.incrementAndGet();
             send(onAccepted).whenComplete((ignored, failure) -> slots.release());
         }
         slots.acquire(clients);
@@ -69,20 +70,26 @@ final class MixedLoad implements AutoCloseable {
     void start(double perSecond, Consumer<String> onAccepted) {
         long startedAt = System.nanoTime();
         ticker.scheduleAtFixedRate(() -> {
-            long due = (long) ((System.nanoTime() - startedAt) / 1e9 * perSecond);
-            while (sequence.get() < due) {
-                sequence.incrementAndGet();
-                if (inFlight.tryAcquire()) {
-                    send(onAccepted).whenComplete((ignored, failure) -> inFlight.release());
-                } else {
-                    notSent.incrementAndGet();
+            // A tick that threw would end the schedule silently: count what went wrong instead.
+            try {
+                long due = (long) ((System.nanoTime() - startedAt) / 1e9 * perSecond);
+                while (sequence.get() < due) {
+                    sequence.incrementAndGet();
+                    if (inFlight.tryAcquire()) {
+                        send(onAccepted).whenComplete((ignored, failure) -> inFlight.release());
+                    } else {
+                        notSent.incrementAndGet();
+                    }
                 }
+            } catch (RuntimeException e) {
+                refusals.computeIfAbsent("load generator: " + e, k -> new AtomicLong()).incrementAndGet();
             }
         }, 0, 10, TimeUnit.MILLISECONDS);
     }
 
-    long submitted() {
-        return accepted.get() + notSent.get() + refusals.values().stream().mapToLong(AtomicLong::get).sum();
+    /** Submits that were due so far, sent or not. */
+    long offered() {
+        return sequence.get();
     }
 
     private CompletableFuture<Void> send(Consumer<String> onAccepted) {
@@ -96,15 +103,24 @@ final class MixedLoad implements AutoCloseable {
             } else if (answer.statusCode() != 202) {
                 refusals.computeIfAbsent(String.valueOf(answer.statusCode()), k -> new AtomicLong()).incrementAndGet();
             } else {
-                accepted.incrementAndGet();
-                try {
-                    onAccepted.accept(JSON.readTree(answer.body()).path("id").asText());
-                } catch (Exception e) {
+                String id = idOf(answer.body());
+                if (id.isEmpty()) {
                     refusals.computeIfAbsent("202 without an id", k -> new AtomicLong()).incrementAndGet();
+                } else {
+                    accepted.incrementAndGet();
+                    onAccepted.accept(id);
                 }
             }
             return null;
         });
+    }
+
+    private static String idOf(String body) {
+        try {
+            return JSON.readTree(body).path("id").asText();
+        } catch (Exception e) {
+            return "";
+        }
     }
 
     /**
@@ -122,8 +138,17 @@ final class MixedLoad implements AutoCloseable {
         return kinds.get(kinds.size() - 1);
     }
 
+    /** Stops offering and waits for the answers to every submit still out, so the counts are final. */
     @Override
     public void close() {
         ticker.shutdownNow();
+        try {
+            if (!ticker.awaitTermination(10, TimeUnit.SECONDS) || !inFlight.tryAcquire(IN_FLIGHT, 60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("submits still unanswered a minute after the load stopped");
+            }
+            inFlight.release(IN_FLIGHT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

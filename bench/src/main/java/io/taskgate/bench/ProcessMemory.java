@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -66,7 +67,7 @@ final class ProcessMemory {
     }
 
     private static String metrics(ServiceProcess process) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(process.baseUrl() + "/q/metrics")).build(),
+        return HTTP.send(HttpRequest.newBuilder(URI.create(process.baseUrl() + "/q/metrics")).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 }

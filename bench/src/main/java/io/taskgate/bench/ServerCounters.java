@@ -1,7 +1,7 @@
 package io.taskgate.bench;
 
 import io.taskgate.local.LocalStack;
-import java.io.IOException;
+import io.taskgate.local.RedisCommands;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.util.Map;
@@ -51,9 +51,7 @@ final class ServerCounters {
                 .collect(Collectors.joining(", ", "per task: ", ""));
     }
 
-    private static String commandStats(int port) throws IOException {
-        try (RedisProbe redis = new RedisProbe(port)) {
-            return redis.info("commandstats");
-        }
+    private static String commandStats(int port) {
+        return new RedisCommands(port).info("commandstats");
     }
 }

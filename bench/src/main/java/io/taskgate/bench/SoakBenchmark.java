@@ -112,15 +112,18 @@ public final class SoakBenchmark {
                         + " FROM tasks WHERE status IN ('SUCCEEDED', 'FAILED', 'CANCELLED') AND created_at >= ?")) {
             done.setObject(1, start.atOffset(ZoneOffset.UTC));
             at95.setObject(1, start.atOffset(ZoneOffset.UTC));
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-            while (System.nanoTime() < deadline) {
-                try (ResultSet row = done.executeQuery()) {
-                    row.next();
-                    if (row.getLong(1) >= tasks) {
-                        break;
-                    }
+            // Well inside the five minutes after which finished tasks are purged and would stop counting.
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+            long finishedSoFar = 0;
+            while (finishedSoFar < tasks) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("only " + finishedSoFar + " of " + tasks + " tasks finished in 4 minutes");
                 }
                 TimeUnit.MILLISECONDS.sleep(500);
+                try (ResultSet row = done.executeQuery()) {
+                    row.next();
+                    finishedSoFar = row.getLong(1);
+                }
             }
             try (ResultSet row = at95.executeQuery()) {
                 row.next();
@@ -152,7 +155,7 @@ public final class SoakBenchmark {
                 long due = started + TimeUnit.SECONDS.toNanos((long) n * SAMPLE_SECONDS);
                 TimeUnit.NANOSECONDS.sleep(Math.max(0, due - System.nanoTime()));
                 Instant now = Instant.now();
-                long submitted = load.submitted();
+                long submitted = load.offered();
                 SoakSample sample = SoakSample.take((long) n * SAMPLE_SECONDS, (submitted - previousSubmitted) / SAMPLE_SECONDS,
                         previous, now, stack, api, worker);
                 samples.add(sample);

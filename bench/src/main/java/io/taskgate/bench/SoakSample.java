@@ -1,11 +1,13 @@
 package io.taskgate.bench;
 
 import io.taskgate.local.LocalStack;
+import io.taskgate.local.RedisCommands;
 import io.taskgate.local.ServiceProcess;
 import io.taskgate.model.RedisNames;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
@@ -59,17 +61,16 @@ record SoakSample(
                 bytes = row.getLong(2);
             }
         }
-        long seconds = Math.max(1, java.time.Duration.between(since, until).toSeconds());
-        try (RedisProbe redis = new RedisProbe(stack.redis().port())) {
-            long[] group = group(redis);
-            return new SoakSample(second, submittedPerSecond, completed / seconds, notSucceeded, p99,
-                    ProcessMemory.heapUsedBytes(api), ProcessMemory.liveDataBytes(api), ProcessMemory.rssBytes(api.pid()),
-                    ProcessMemory.heapUsedBytes(worker), ProcessMemory.liveDataBytes(worker),
-                    ProcessMemory.rssBytes(worker.pid()), redis.infoField("memory", "used_memory"),
-                    redis.number("XLEN", RedisNames.TASK_STREAM), group[0], group[1],
-                    redis.number("ZCARD", RedisNames.RETRY_SET), redis.number("XLEN", RedisNames.DEAD_LETTER_STREAM),
-                    rows, bytes);
-        }
+        long millis = Math.max(1, Duration.between(since, until).toMillis());
+        RedisCommands redis = new RedisCommands(stack.redis().port());
+        long[] group = group(redis);
+        return new SoakSample(second, submittedPerSecond, completed * 1000 / millis, notSucceeded, p99,
+                ProcessMemory.heapUsedBytes(api), ProcessMemory.liveDataBytes(api), ProcessMemory.rssBytes(api.pid()),
+                ProcessMemory.heapUsedBytes(worker), ProcessMemory.liveDataBytes(worker),
+                ProcessMemory.rssBytes(worker.pid()), redis.infoField("memory", "used_memory"),
+                redis.length(RedisNames.TASK_STREAM), group[0], group[1],
+                redis.number("ZCARD", RedisNames.RETRY_SET), redis.length(RedisNames.DEAD_LETTER_STREAM),
+                rows, bytes);
     }
 
     /**
@@ -77,7 +78,7 @@ record SoakSample(
      * XINFO's own lag is unknown once the stream has been trimmed, so the undelivered entries are
      * counted after the group's last delivered id.
      */
-    private static long[] group(RedisProbe redis) throws Exception {
+    private static long[] group(RedisCommands redis) {
         for (Object entry : (List<?>) redis.call("XINFO", "GROUPS", RedisNames.TASK_STREAM)) {
             List<?> fields = (List<?>) entry;
             Map<String, Object> group = new HashMap<>();

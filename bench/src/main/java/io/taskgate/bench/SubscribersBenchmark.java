@@ -1,6 +1,5 @@
 package io.taskgate.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskgate.local.LocalStack;
 import io.taskgate.local.ServiceProcess;
@@ -8,7 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,15 +18,9 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -49,7 +41,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class SubscribersBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> FINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
     private static final int TENANTS = 10;
 
     private SubscribersBenchmark() {
@@ -73,7 +64,7 @@ public final class SubscribersBenchmark {
             System.out.println("| api | heap after full GC | RSS | sockets open | subscriptions |");
             System.out.println("|---|---|---|---|---|");
             Reading before = Reading.take(api, "before any socket (" + subscribers + " tasks queued)");
-            Subscribers sockets = new Subscribers(api.baseUrl(), keys, taskIds);
+            SubscriberCrowd sockets = new SubscriberCrowd(api.baseUrl(), keys, taskIds);
             long opening = System.nanoTime();
             sockets.open();
             boolean allSnapshots = sockets.awaitSnapshots(Duration.ofSeconds(180));
@@ -84,32 +75,41 @@ public final class SubscribersBenchmark {
             ServiceProcess worker = stack.startWorker("bench-worker", 0, Map.of());
             boolean allFinal = sockets.awaitFinal(Duration.ofSeconds(300));
             double runSeconds = (System.nanoTime() - workerLaunched) / 1e9;
-            Reading finished = Reading.take(api, "every task finished, sockets still open");
+            Reading.take(api, "every task finished, sockets still open");
             List<Long> push = pushLatencies(stack, sockets.finalArrivals());
             sockets.close();
-            Thread.sleep(2000);
-            Reading closed = Reading.take(api, "sockets closed");
+            awaitGauge(api, "taskgate_ws_connections", "0.0", Duration.ofSeconds(60));
+            Reading.take(api, "sockets closed");
 
             long perSubscriber = (subscribed.heapAfterGc - before.heapAfterGc) / Math.max(1, subscribers);
             long rssPerSubscriber = (subscribed.rss - before.rss) / Math.max(1, subscribers);
             System.out.printf("%nopened %d sockets and received %d snapshots (%s) in %.1f s%n", subscribers,
-                    sockets.snapshots.get(), allSnapshots ? "all" : "NOT ALL", openSeconds);
+                    sockets.snapshotCount(), allSnapshots ? "all" : "NOT ALL", openSeconds);
             System.out.printf("final state pushed to %d of %d subscribers (%s), %d of them more than once;"
                             + " %.1f s from launching the worker to the last one%n",
                     sockets.finalArrivals().size(), subscribers, allFinal ? "all" : "NOT ALL",
-                    sockets.duplicates.get(), runSeconds);
+                    sockets.repeats(), runSeconds);
             System.out.println("push (outcome stored -> final event received): " + PacedBenchmark.percentiles(push));
             System.out.printf("per subscriber on the api: heap %,d bytes, RSS %,d bytes%n", perSubscriber, rssPerSubscriber);
-            System.out.println("refused or failed sockets: " + sockets.failures.size()
-                    + (sockets.failures.isEmpty() ? "" : ", first: " + sockets.failures.get(0)));
-            System.out.println("error frames: " + sockets.errors.size()
-                    + (sockets.errors.isEmpty() ? "" : ", first: " + sockets.errors.get(0)));
+            System.out.println("refused, failed or closed sockets: " + summary(sockets.failures()));
+            System.out.println("error frames or events for another task: " + summary(sockets.errors()));
             System.out.printf("settings: subscribers=%d tenants=%d echo=%d ms cores=%d; api and worker defaults%n",
                     subscribers, TENANTS, delayMs, Runtime.getRuntime().availableProcessors());
             worker.stop(Duration.ofSeconds(20));
-            if (!allSnapshots || !allFinal || finished == null || closed == null) {
+            if (!allSnapshots || !allFinal) {
                 System.exit(1);
             }
+        }
+    }
+
+    private static String summary(List<String> problems) {
+        return problems.size() + (problems.isEmpty() ? "" : ", first: " + problems.get(0));
+    }
+
+    private static void awaitGauge(ServiceProcess api, String gauge, String value, Duration patience) throws Exception {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (!value.equals(PacedBenchmark.gauge(api, gauge)) && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(100);
         }
     }
 
@@ -124,7 +124,7 @@ public final class SubscribersBenchmark {
             running.add(clients.submit(() -> {
                 for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
                     HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/tasks"))
-                            .header("Content-Type", "application/json")
+                            .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
                             .header("Authorization", "Bearer " + keys.get(i % keys.size()))
                             .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
                     if (answer.statusCode() != 202) {
@@ -173,132 +173,6 @@ public final class SubscribersBenchmark {
                     ProcessMemory.mib(reading.rss), PacedBenchmark.gauge(api, "taskgate_ws_connections"),
                     PacedBenchmark.gauge(api, "taskgate_ws_subscriptions"));
             return reading;
-        }
-    }
-
-    /** One socket per task, each subscribing to its task as soon as it is open. */
-    private static final class Subscribers implements AutoCloseable {
-
-        private final HttpClient http = HttpClient.newHttpClient();
-        private final URI uri;
-        private final List<String> keys;
-        private final List<String> taskIds;
-        private final List<WebSocket> sockets = new CopyOnWriteArrayList<>();
-        private final Map<String, Instant> finalArrivals = new ConcurrentHashMap<>();
-        private final AtomicInteger snapshots = new AtomicInteger();
-        private final AtomicInteger duplicates = new AtomicInteger();
-        private final List<String> failures = new CopyOnWriteArrayList<>();
-        private final List<String> errors = new CopyOnWriteArrayList<>();
-
-        Subscribers(String baseUrl, List<String> keys, List<String> taskIds) {
-            this.uri = URI.create(baseUrl.replaceFirst("^http", "ws") + "/ws/tasks");
-            this.keys = keys;
-            this.taskIds = taskIds;
-        }
-
-        /** Opens the sockets, a hundred handshakes in flight at most, as a crowd of browsers would. */
-        void open() throws Exception {
-            Semaphore handshakes = new Semaphore(100);
-            List<CompletableFuture<?>> opened = new ArrayList<>();
-            for (int i = 0; i < taskIds.size(); i++) {
-                handshakes.acquire();
-                String taskId = taskIds.get(i);
-                opened.add(http.newWebSocketBuilder().header("Authorization", "Bearer " + keys.get(i % keys.size()))
-                        .connectTimeout(Duration.ofSeconds(10)).buildAsync(uri, new Follower(taskId))
-                        .thenCompose(socket -> {
-                            sockets.add(socket);
-                            return socket.sendText("{\"op\":\"subscribe\",\"taskIds\":[\"" + taskId + "\"]}", true);
-                        })
-                        .whenComplete((ignored, failure) -> {
-                            handshakes.release();
-                            if (failure != null) {
-                                failures.add(taskId + ": " + failure);
-                            }
-                        }));
-            }
-            CompletableFuture.allOf(opened.toArray(CompletableFuture[]::new)).handle((ignored, failure) -> null)
-                    .get(5, TimeUnit.MINUTES);
-        }
-
-        boolean awaitSnapshots(Duration patience) throws InterruptedException {
-            return await(patience, () -> snapshots.get() >= taskIds.size());
-        }
-
-        boolean awaitFinal(Duration patience) throws InterruptedException {
-            return await(patience, () -> finalArrivals.size() >= taskIds.size());
-        }
-
-        Map<String, Instant> finalArrivals() {
-            return finalArrivals;
-        }
-
-        private static boolean await(Duration patience, java.util.function.BooleanSupplier done) throws InterruptedException {
-            long deadline = System.nanoTime() + patience.toNanos();
-            while (!done.getAsBoolean()) {
-                if (System.nanoTime() > deadline) {
-                    return false;
-                }
-                TimeUnit.MILLISECONDS.sleep(100);
-            }
-            return true;
-        }
-
-        @Override
-        public void close() {
-            List<CompletableFuture<?>> closing = new ArrayList<>();
-            for (WebSocket socket : sockets) {
-                closing.add(socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").handle((ignored, failure) -> null));
-            }
-            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).orTimeout(60, TimeUnit.SECONDS)
-                    .handle((ignored, failure) -> null).join();
-        }
-
-        /** Counts the snapshot and the final state of one task as they reach its socket. */
-        private final class Follower implements WebSocket.Listener {
-
-            private final String taskId;
-            private final StringBuilder partial = new StringBuilder();
-
-            Follower(String taskId) {
-                this.taskId = taskId;
-            }
-
-            @Override
-            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                partial.append(data);
-                if (last) {
-                    Instant at = Instant.now();
-                    onMessage(partial.toString(), at);
-                    partial.setLength(0);
-                }
-                webSocket.request(1);
-                return null;
-            }
-
-            private void onMessage(String text, Instant at) {
-                JsonNode event;
-                try {
-                    event = JSON.readTree(text);
-                } catch (Exception e) {
-                    errors.add("not JSON: " + text);
-                    return;
-                }
-                String type = event.path("type").asText();
-                if ("error".equals(type)) {
-                    errors.add(text);
-                } else if ("snapshot".equals(type)) {
-                    snapshots.incrementAndGet();
-                } else if (!"output".equals(type) && FINAL.contains(event.path("task").path("status").asText())) {
-                    if (finalArrivals.putIfAbsent(taskId, at) != null) {
-                        duplicates.incrementAndGet();
-                    }
-                }
-            }
-
-            @Override
-            public void onError(WebSocket webSocket, Throwable error) {
-                failures.add(taskId + ": " + error);
-            }
         }
     }
 }

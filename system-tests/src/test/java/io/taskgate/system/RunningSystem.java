@@ -1,6 +1,7 @@
 package io.taskgate.system;
 
 import io.taskgate.local.LocalStack;
+import io.taskgate.local.RedisCommands;
 import io.taskgate.local.ServiceProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -3,6 +3,7 @@ package io.taskgate.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.taskgate.local.RedisCommands;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;

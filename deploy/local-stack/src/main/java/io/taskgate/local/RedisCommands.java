@@ -1,4 +1,4 @@
-package io.taskgate.system;
+package io.taskgate.local;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -10,22 +10,26 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * A minimal RESP client for looking at and disturbing the real Redis from tests (XLEN, XRANGE,
- * FLUSHALL). One connection per command keeps it simple and safe across Redis restarts.
+ * A minimal RESP client for looking at and disturbing the real Redis from tests and benchmarks
+ * (XLEN, XRANGE, INFO, FLUSHALL): they only read figures and poke at state, and a client library
+ * of their own would be one more thing to keep in step with the services'. One connection per
+ * command keeps it simple and safe across Redis restarts.
  */
-final class RedisCommands {
+public final class RedisCommands {
 
     private final int port;
 
-    RedisCommands(int port) {
+    public RedisCommands(int port) {
         this.port = port;
     }
 
     /** Sends a command; the reply is a String, Long, List or null. Error replies throw. */
-    Object call(String... command) {
+    public Object call(String... command) {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
@@ -42,16 +46,36 @@ final class RedisCommands {
         }
     }
 
-    long length(String stream) {
+    public long length(String stream) {
         return (Long) call("XLEN", stream);
     }
 
+    /** A reply that is a number. */
+    public long number(String... command) {
+        return (Long) call(command);
+    }
+
+    /** One section of INFO as its raw text ({@code field:value} lines). */
+    public String info(String section) {
+        return (String) call("INFO", section);
+    }
+
+    /** A field of an INFO section, or -1 when the section does not have it. */
+    public long infoField(String section, String field) {
+        for (String line : info(section).split("\r\n")) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.substring(field.length() + 1).trim());
+            }
+        }
+        return -1;
+    }
+
     /** Field maps of every entry of a stream. */
-    List<java.util.Map<String, String>> entries(String stream) {
-        List<java.util.Map<String, String>> entries = new ArrayList<>();
+    public List<Map<String, String>> entries(String stream) {
+        List<Map<String, String>> entries = new ArrayList<>();
         for (Object entry : (List<?>) call("XRANGE", stream, "-", "+")) {
             List<?> fields = (List<?>) ((List<?>) entry).get(1);
-            java.util.Map<String, String> map = new java.util.HashMap<>();
+            Map<String, String> map = new HashMap<>();
             for (int i = 0; i + 1 < fields.size(); i += 2) {
                 map.put((String) fields.get(i), (String) fields.get(i + 1));
             }
