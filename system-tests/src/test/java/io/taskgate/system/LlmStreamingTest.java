@@ -74,6 +74,8 @@ class LlmStreamingTest {
         String kept = "taskgate:output:" + id + ":1";
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat((Long) system.redis().call("PTTL", kept)).isBetween(1L, 60_000L));
+        // No tokens-per-minute limit is set here, so no window of used tokens is kept to grow.
+        assertThat(system.redis().call("EXISTS", "taskgate:ratelimit:llm:tokens")).isEqualTo(0L);
     }
 
     @Test

@@ -49,6 +49,16 @@ public class FleetRateLimiter {
             return math.max(1, tonumber(oldest[2]) + window - now)
             """;
 
+    // Adds one call's tokens and drops what has left the window, so the window holds at most a
+    // minute of calls however rarely it is checked.
+    private static final String RECORD_TOKENS = """
+            local now, window = tonumber(ARGV[1]), tonumber(ARGV[2])
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+            redis.call('ZADD', KEYS[1], now, ARGV[3])
+            redis.call('PEXPIRE', KEYS[1], window)
+            return 0
+            """;
+
     private final ReactiveRedisDataSource redis;
 
     public FleetRateLimiter(ReactiveRedisDataSource redis) {
@@ -71,14 +81,17 @@ public class FleetRateLimiter {
         });
     }
 
-    /** Counts the tokens a finished call used against the tokens-per-minute window. */
-    public Uni<Void> recordTokens(String upstream, int tokens) {
-        if (tokens <= 0) {
+    /**
+     * Counts the tokens a finished call used against the tokens-per-minute window of
+     * {@code upstream}. Without a limit nothing is counted: no check would ever read the
+     * window, so nothing would trim it either.
+     */
+    public Uni<Void> recordTokens(String upstream, Integer tokensPerMinute, int tokens) {
+        if (tokensPerMinute == null || tokens <= 0) {
             return Uni.createFrom().voidItem();
         }
-        String key = key(upstream, "tokens");
-        return redis.sortedSet(String.class).zadd(key, Instant.now().toEpochMilli(), UUID.randomUUID() + ":" + tokens)
-                .chain(() -> redis.key(String.class).pexpire(key, WINDOW.toMillis()))
+        return redis.execute("EVAL", RECORD_TOKENS, "1", key(upstream, "tokens"), String.valueOf(Instant.now().toEpochMilli()),
+                        String.valueOf(WINDOW.toMillis()), UUID.randomUUID() + ":" + tokens)
                 .replaceWithVoid();
     }
 

@@ -98,7 +98,7 @@ public class LlmChatHandler implements TaskHandler {
                 .invoke(this::deferIfLimited)
                 .chain(() -> guard.get(() -> streamInto(request, context, abandon))
                         .onFailure().transform(failure -> UpstreamFailures.toTaskFailure(failure, config.breaker().delay())))
-                .call(result -> limiter.recordTokens(BREAKER, result.totalTokens()))
+                .call(result -> limiter.recordTokens(BREAKER, config.tokensPerMinute().orElse(null), result.totalTokens()))
                 .map(result -> result.toJson(json))
                 .onTermination().invoke((result, failure, cancelled) -> {
                     abandon.complete(null);
