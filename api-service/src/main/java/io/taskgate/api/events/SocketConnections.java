@@ -103,8 +103,22 @@ public class SocketConnections {
         return outbox;
     }
 
+    /**
+     * The connection's outbox, made here when a frame is answered before the open callback has
+     * run: an oversized first frame sent right after the handshake is reported to the error
+     * callback, which can come first.
+     */
+    Outbox outboxFor(WebSocketConnection connection) {
+        Outbox outbox = connection.userData().get(OUTBOX);
+        if (outbox == null) {
+            outbox = new Outbox(connection, config.maxQueuedMessages());
+            connection.userData().put(OUTBOX, outbox);
+        }
+        return outbox;
+    }
+
     void opened(WebSocketConnection connection) {
-        connection.userData().put(OUTBOX, new Outbox(connection, config.maxQueuedMessages()));
+        outboxFor(connection);
         byTenant.computeIfAbsent(callerOf(connection).tenantId(), tenant -> new AtomicInteger()).incrementAndGet();
         open.put(connection.id(), new Tracked(connection));
     }

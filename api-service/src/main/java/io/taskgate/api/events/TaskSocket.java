@@ -231,7 +231,7 @@ public class TaskSocket {
     }
 
     private Uni<Void> send(WebSocketConnection connection, Object message) {
-        return SocketConnections.outbox(connection).write(subscriptions.encoder().encode(message));
+        return connections.outboxFor(connection).write(subscriptions.encoder().encode(message));
     }
 
     /** Enough of a bad value to recognise it, never a megabyte echoed back. */
