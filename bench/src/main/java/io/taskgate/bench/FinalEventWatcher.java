@@ -1,7 +1,6 @@
 package io.taskgate.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -13,7 +12,6 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -31,7 +29,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class FinalEventWatcher implements AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> FINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
 
     /** When a task's final state reached this client, and whether it came pushed or in the snapshot. */
@@ -83,12 +80,15 @@ final class FinalEventWatcher implements AutoCloseable {
         }
     }
 
-    private final class Connection implements WebSocket.Listener {
+    private final class Connection extends EventListener {
 
-        private final StringBuilder partial = new StringBuilder();
         private final Queue<String> toSubscribe = new ConcurrentLinkedQueue<>();
         private final Queue<String> toUnsubscribe = new ConcurrentLinkedQueue<>();
         private WebSocket socket;
+
+        Connection() {
+            super(errors);
+        }
         // java.net.http allows one outstanding send per socket: each waits for the previous one.
         private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
 
@@ -113,26 +113,7 @@ final class FinalEventWatcher implements AutoCloseable {
         }
 
         @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                Instant at = Instant.now();
-                String text = partial.toString();
-                partial.setLength(0);
-                onMessage(text, at);
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        private void onMessage(String text, Instant at) {
-            JsonNode event;
-            try {
-                event = JSON.readTree(text);
-            } catch (Exception e) {
-                errors.add("not JSON: " + text);
-                return;
-            }
+        void onEvent(String text, JsonNode event, Instant at) {
             String status = event.path("task").path("status").asText();
             String type = event.path("type").asText();
             if ("error".equals(type)) {

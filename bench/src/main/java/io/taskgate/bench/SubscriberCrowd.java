@@ -1,7 +1,6 @@
 package io.taskgate.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -28,7 +27,6 @@ import java.util.function.BooleanSupplier;
  */
 final class SubscriberCrowd implements AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> FINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
 
     private final HttpClient http = HttpClient.newHttpClient();
@@ -127,35 +125,17 @@ final class SubscriberCrowd implements AutoCloseable {
     }
 
     /** Counts the snapshot and the final state of one task as they reach its socket. */
-    private final class Follower implements WebSocket.Listener {
+    private final class Follower extends EventListener {
 
         private final String taskId;
-        private final StringBuilder partial = new StringBuilder();
 
         Follower(String taskId) {
+            super(errors);
             this.taskId = taskId;
         }
 
         @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                Instant at = Instant.now();
-                onMessage(partial.toString(), at);
-                partial.setLength(0);
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        private void onMessage(String text, Instant at) {
-            JsonNode event;
-            try {
-                event = JSON.readTree(text);
-            } catch (Exception e) {
-                errors.add("not JSON: " + text);
-                return;
-            }
+        void onEvent(String text, JsonNode event, Instant at) {
             String type = event.path("type").asText();
             if ("error".equals(type)) {
                 errors.add(text);
