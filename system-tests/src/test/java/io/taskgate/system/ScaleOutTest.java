@@ -65,7 +65,7 @@ class ScaleOutTest {
 
         for (int i = 0; i < TASKS; i++) {
             if (i == TASKS / 3) {
-                doomedWorker.kill();
+                accepted.addAll(killWhileItRunsALongTask(apis[0], onFirst, onSecond));
             }
             if (i == TASKS / 2) {
                 second.process().stop(Duration.ofSeconds(20));
@@ -106,6 +106,36 @@ class ScaleOutTest {
                 .isEqualTo(first.task(id).get("seq").asLong()));
         onFirst.close();
         onSecond.close();
+    }
+
+    /**
+     * Kills the doomed worker once it is certainly in the middle of a task: a short task may
+     * finish between a look at the worker and the kill, so long ones are submitted until the
+     * doomed worker holds one of them that PostgreSQL shows RUNNING under its delivery.
+     */
+    private static List<String> killWhileItRunsALongTask(TaskgateClient api, Watcher... watchers) throws InterruptedException {
+        List<String> submitted = new ArrayList<>();
+        for (int tries = 0; tries < 40 && !doomedWorkerRunsOneOf(submitted); tries++) {
+            String id = api.submit("echo", "{\"message\":\"long\",\"delayMs\":4000,\"steps\":4}").get("id").asText();
+            submitted.add(id);
+            for (Watcher watcher : watchers) {
+                watcher.follow(id);
+            }
+            Thread.sleep(150);
+        }
+        assertThat(doomedWorkerRunsOneOf(submitted)).as("the doomed worker runs a long task").isTrue();
+        doomedWorker.kill();
+        return submitted;
+    }
+
+    private static boolean doomedWorkerRunsOneOf(List<String> taskIds) {
+        List<?> pending = (List<?>) system.redis().call("XPENDING", "taskgate:tasks", "workers", "-", "+", "100", "worker-2");
+        List<String> entryIds = pending.stream().map(entry -> String.valueOf(((List<?>) entry).get(0))).toList();
+        if (entryIds.isEmpty() || taskIds.isEmpty()) {
+            return false;
+        }
+        return ledger.count("SELECT count(*) FROM tasks WHERE status = 'RUNNING' AND lease_entry_id IN ('"
+                + String.join("','", entryIds) + "') AND id::text IN ('" + String.join("','", taskIds) + "')") > 0;
     }
 
     private static TaskgateClient restartedApi(int port) {
