@@ -2,6 +2,8 @@ package io.taskgate.system;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /** Runs a helper program (redis-cli, nginx, a project script) to its end and hands back what it printed. */
@@ -23,5 +25,27 @@ final class Commands {
             throw new IOException(e);
         }
         return output;
+    }
+
+    /**
+     * What it printed on stdout alone, for output that is parsed: a warning on stderr (podman
+     * reports its network configuration there) is not part of the answer. An exit code other
+     * than 0 is an IOException carrying both.
+     */
+    static String stdout(List<String> command) throws IOException {
+        Path errors = Files.createTempFile("command", ".err");
+        try {
+            Process process = new ProcessBuilder(command).redirectError(errors.toFile()).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (process.waitFor() != 0) {
+                throw new IOException(String.join(" ", command) + " failed: " + output + Files.readString(errors));
+            }
+            return output;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        } finally {
+            Files.deleteIfExists(errors);
+        }
     }
 }

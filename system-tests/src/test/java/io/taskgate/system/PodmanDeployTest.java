@@ -151,6 +151,6 @@ class PodmanDeployTest {
     private static String podman(String... arguments) throws IOException {
         List<String> command = new ArrayList<>(List.of("podman"));
         command.addAll(List.of(arguments));
-        return Commands.run(command);
+        return Commands.stdout(command);
     }
 }
