@@ -2,6 +2,8 @@ package io.taskgate.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskgate.local.LocalStack;
+import io.taskgate.local.RedisCommands;
+import io.taskgate.model.RedisNames;
 import io.taskgate.local.ServiceProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -62,7 +64,8 @@ public final class PacedBenchmark {
             ServiceProcess worker = stack.startWorker("bench-worker", 0, Map.of());
             String key = stack.issueApiKey(api, "bench", "paced benchmark", "submit", "read");
             String body = "{\"type\":\"echo\",\"input\":{\"message\":\"paced\",\"delayMs\":" + delayMs + "}}";
-            try (FinalEventWatcher watcher = watch ? new FinalEventWatcher(api.baseUrl(), key, 8) : null) {
+            try (FinalEventWatcher watcher = watch ? new FinalEventWatcher(api.baseUrl(), key, 8) : null;
+                    EventChannelTap tap = watch ? new EventChannelTap(new RedisCommands(stack.redis().port())) : null) {
                 Phase warmUp = new Phase(api.baseUrl(), key, body, watcher, stack);
                 warmUp.offer(rate, warmUpSeconds);
                 warmUp.awaitFinal(Duration.ofSeconds(120));
@@ -72,7 +75,7 @@ public final class PacedBenchmark {
                 measured.offer(rate, seconds);
                 boolean allArrived = measured.awaitFinal(Duration.ofSeconds(120));
                 CpuTimes cpuAfter = CpuTimes.read(List.of(api, worker));
-                measured.report(rate, seconds, delayMs, allArrived);
+                measured.report(rate, seconds, delayMs, allArrived, tap);
                 System.out.println(cpuAfter.perTaskSince(cpuBefore, (long) rate * seconds));
                 if (watcher != null) {
                     // Every final state was answered with an unsubscribe: none should be left.
@@ -193,11 +196,14 @@ public final class PacedBenchmark {
             return arrivals;
         }
 
-        void report(int rate, int seconds, int delayMs, boolean allArrived) throws Exception {
+        /** {@code tap} (null when not watching) splits the push latency at the Redis channel. */
+        void report(int rate, int seconds, int delayMs, boolean allArrived, EventChannelTap tap) throws Exception {
             Map<String, Stored> stored = finished(stack, new ArrayList<>(sentAt.keySet()));
             Map<String, FinalEventWatcher.Arrival> arrivals = arrivals();
             List<Long> endToEnd = new ArrayList<>();
             List<Long> push = new ArrayList<>();
+            List<Long> storedToPublished = new ArrayList<>();
+            List<Long> publishedToClient = new ArrayList<>();
             Instant lastArrival = firstSent;
             int succeeded = 0;
             int inSnapshot = 0;
@@ -214,6 +220,11 @@ public final class PacedBenchmark {
                 Stored outcome = stored.get(task.getKey());
                 if (arrival.pushed() && outcome != null) {
                     push.add(Duration.between(outcome.at(), arrival.at()).toNanos());
+                    Instant published = tap == null ? null : tap.finalPublishedAt(task.getKey());
+                    if (published != null) {
+                        storedToPublished.add(Duration.between(outcome.at(), published).toNanos());
+                        publishedToClient.add(Duration.between(published, arrival.at()).toNanos());
+                    }
                 } else if (watcher != null) {
                     inSnapshot++;
                 }
@@ -229,6 +240,9 @@ public final class PacedBenchmark {
                 System.out.println("end to end (submit sent -> final event received): " + percentiles(endToEnd));
                 System.out.println("push (outcome stored -> final event received): " + percentiles(push)
                         + "; final state already in the snapshot: " + inSnapshot);
+                System.out.println("  worker's part (outcome stored -> published on " + RedisNames.EVENT_CHANNEL + "): "
+                        + percentiles(storedToPublished));
+                System.out.println("  api's part (published -> final event received): " + percentiles(publishedToClient));
             } else {
                 System.out.println("end to end (submit sent -> outcome stored): " + percentiles(endToEnd));
             }

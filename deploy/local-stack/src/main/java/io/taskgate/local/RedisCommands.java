@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * A minimal RESP client for looking at and disturbing the real Redis from tests and benchmarks
@@ -82,6 +83,33 @@ public final class RedisCommands {
             entries.add(map);
         }
         return entries;
+    }
+
+    /**
+     * Listens on a pub/sub channel on a connection of its own, handing each message to
+     * {@code onMessage} on a daemon thread, until the returned handle is closed.
+     */
+    public AutoCloseable subscribe(String channel, Consumer<String> onMessage) throws IOException {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        OutputStream out = socket.getOutputStream();
+        byte[] name = channel.getBytes(StandardCharsets.UTF_8);
+        out.write(("*2\r\n$9\r\nSUBSCRIBE\r\n$" + name.length + "\r\n" + channel + "\r\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        InputStream in = new BufferedInputStream(socket.getInputStream());
+        Thread listener = new Thread(() -> {
+            try {
+                while (!socket.isClosed()) {
+                    if (read(in) instanceof List<?> push && push.size() == 3 && "message".equals(push.get(0))) {
+                        onMessage.accept((String) push.get(2));
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // Closed: the listener ends with its socket.
+            }
+        }, "redis-subscriber-" + channel);
+        listener.setDaemon(true);
+        listener.start();
+        return socket::close;
     }
 
     private static Object read(InputStream in) throws IOException {
