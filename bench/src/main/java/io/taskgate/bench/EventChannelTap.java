@@ -7,7 +7,6 @@ import io.taskgate.model.RedisNames;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -19,7 +18,6 @@ import java.util.concurrent.ConcurrentHashMap;
 final class EventChannelTap implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> FINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
 
     private final Map<String, Instant> finalPublishedAt = new ConcurrentHashMap<>();
     private final AutoCloseable subscription;
@@ -37,7 +35,7 @@ final class EventChannelTap implements AutoCloseable {
         Instant at = Instant.now();
         try {
             JsonNode event = JSON.readTree(message);
-            if (!"output".equals(event.path("type").asText()) && FINAL.contains(event.path("task").path("status").asText())) {
+            if (EventListener.reportsFinalState(event)) {
                 finalPublishedAt.putIfAbsent(event.path("taskId").asText(), at);
             }
         } catch (IOException e) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.WebSocket;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -21,6 +22,14 @@ abstract class EventListener implements WebSocket.Listener {
 
     EventListener(List<String> errors) {
         this.errors = errors;
+    }
+
+    private static final Set<String> FINAL_STATUSES = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
+
+    /** Whether the event carries a task's final state (an output piece never does, whatever its view says). */
+    static boolean reportsFinalState(JsonNode event) {
+        return !"output".equals(event.path("type").asText())
+                && FINAL_STATUSES.contains(event.path("task").path("status").asText());
     }
 
     /** One event, as text (to report) and parsed. */

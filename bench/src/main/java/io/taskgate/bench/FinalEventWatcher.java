@@ -29,8 +29,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class FinalEventWatcher implements AutoCloseable {
 
-    private static final Set<String> FINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
-
     /** When a task's final state reached this client, and whether it came pushed or in the snapshot. */
     record Arrival(Instant at, String status, boolean pushed) {
     }
@@ -120,7 +118,7 @@ final class FinalEventWatcher implements AutoCloseable {
                 errors.add(text);
                 return;
             }
-            if (FINAL.contains(status) && !"output".equals(type)) {
+            if (reportsFinalState(event)) {
                 String taskId = event.path("taskId").asText();
                 if (arrivals.putIfAbsent(taskId, new Arrival(at, status, !"snapshot".equals(type))) == null) {
                     toUnsubscribe.add(taskId);

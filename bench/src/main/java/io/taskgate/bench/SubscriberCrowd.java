@@ -27,7 +27,6 @@ import java.util.function.BooleanSupplier;
  */
 final class SubscriberCrowd implements AutoCloseable {
 
-    private static final Set<String> FINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final URI uri;
@@ -145,7 +144,7 @@ final class SubscriberCrowd implements AutoCloseable {
                 if (!snapshotsReceived.add(taskId)) {
                     repeats.incrementAndGet();
                 }
-            } else if (!"output".equals(type) && FINAL.contains(event.path("task").path("status").asText())) {
+            } else if (reportsFinalState(event)) {
                 if (finalArrivals.putIfAbsent(taskId, at) != null) {
                     repeats.incrementAndGet();
                 }

@@ -14,17 +14,7 @@ final class Commands {
 
     /** Its output (stdout and stderr together); an exit code other than 0 is an IOException carrying it. */
     static String run(List<String> command) throws IOException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (process.waitFor() != 0) {
-                throw new IOException(String.join(" ", command) + " failed: " + output);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
-        return output;
+        return outputOf(new ProcessBuilder(command).redirectErrorStream(true), null);
     }
 
     /**
@@ -35,17 +25,25 @@ final class Commands {
     static String stdout(List<String> command) throws IOException {
         Path errors = Files.createTempFile("command", ".err");
         try {
-            Process process = new ProcessBuilder(command).redirectError(errors.toFile()).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (process.waitFor() != 0) {
-                throw new IOException(String.join(" ", command) + " failed: " + output + Files.readString(errors));
-            }
-            return output;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
+            return outputOf(new ProcessBuilder(command).redirectError(errors.toFile()), errors);
         } finally {
             Files.deleteIfExists(errors);
         }
+    }
+
+    /** {@code errors}: where stderr went, to quote on failure; null when it is merged into stdout. */
+    private static String outputOf(ProcessBuilder builder, Path errors) throws IOException {
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (process.waitFor() != 0) {
+                throw new IOException(String.join(" ", builder.command()) + " failed: " + output
+                        + (errors == null ? "" : Files.readString(errors)));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        return output;
     }
 }

@@ -129,7 +129,7 @@ class ScaleOutTest {
     }
 
     private static boolean doomedWorkerRunsOneOf(List<String> taskIds) {
-        List<?> pending = (List<?>) system.redis().call("XPENDING", "taskgate:tasks", "workers", "-", "+", "100", "worker-2");
+        List<?> pending = (List<?>) system.redis().call("XPENDING", "taskgate:tasks", "workers", "-", "+", "100", doomedWorker.name());
         List<String> entryIds = pending.stream().map(entry -> String.valueOf(((List<?>) entry).get(0))).toList();
         if (entryIds.isEmpty() || taskIds.isEmpty()) {
             return false;

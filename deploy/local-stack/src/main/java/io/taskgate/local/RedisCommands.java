@@ -33,14 +33,7 @@ public final class RedisCommands {
     public Object call(String... command) {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            StringBuilder request = new StringBuilder("*").append(command.length).append("\r\n");
-            for (String part : command) {
-                byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
-                request.append('$').append(bytes.length).append("\r\n").append(part).append("\r\n");
-            }
-            out.write(request.toString().getBytes(StandardCharsets.UTF_8));
-            out.flush();
+            send(socket, command);
             return read(new BufferedInputStream(socket.getInputStream()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -91,10 +84,7 @@ public final class RedisCommands {
      */
     public AutoCloseable subscribe(String channel, Consumer<String> onMessage) throws IOException {
         Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
-        OutputStream out = socket.getOutputStream();
-        byte[] name = channel.getBytes(StandardCharsets.UTF_8);
-        out.write(("*2\r\n$9\r\nSUBSCRIBE\r\n$" + name.length + "\r\n" + channel + "\r\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
+        send(socket, "SUBSCRIBE", channel);
         InputStream in = new BufferedInputStream(socket.getInputStream());
         Thread listener = new Thread(() -> {
             try {
@@ -110,6 +100,17 @@ public final class RedisCommands {
         listener.setDaemon(true);
         listener.start();
         return socket::close;
+    }
+
+    private static void send(Socket socket, String... command) throws IOException {
+        StringBuilder request = new StringBuilder("*").append(command.length).append("\r\n");
+        for (String part : command) {
+            byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+            request.append('$').append(bytes.length).append("\r\n").append(part).append("\r\n");
+        }
+        OutputStream out = socket.getOutputStream();
+        out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+        out.flush();
     }
 
     private static Object read(InputStream in) throws IOException {
