@@ -37,4 +37,5 @@ elif [ "${1:-}" = "startup" ]; then
   shift
 fi
 # TASKGATE_JVM_OPTIONS (space-separated) is given to every service the benchmark starts.
-exec java -Dtaskgate.project.root="$PWD" -Dtaskgate.local.jvm-options="${TASKGATE_JVM_OPTIONS:-}" -cp bench/target/bench.jar "$main" "$@"
+# TASKGATE_JAVA picks the java that runs the benchmark and the services (default: java on PATH).
+exec "${TASKGATE_JAVA:-java}" -Dtaskgate.project.root="$PWD" -Dtaskgate.local.jvm-options="${TASKGATE_JVM_OPTIONS:-}" -cp bench/target/bench.jar "$main" "$@"

@@ -23,7 +23,8 @@ public final class LocalRun {
         int postgresPort = Integer.parseInt(setting("TASKGATE_POSTGRES_PORT", "55432"));
         int redisPort = Integer.parseInt(setting("TASKGATE_REDIS_PORT", "56379"));
 
-        LocalStack stack = LocalStack.startInfrastructure(root, data, postgresPort, redisPort);
+        LocalStack stack = LocalStack.startInfrastructure(root, data, postgresPort, redisPort)
+                .useStartupArchives(!"off".equalsIgnoreCase(setting("TASKGATE_STARTUP_ARCHIVE", "on")));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("Stopping Taskgate...");

@@ -28,6 +28,7 @@ public final class LocalStack implements AutoCloseable {
     private final RedisServerProcess redis;
     private final List<ServiceProcess> services = Collections.synchronizedList(new ArrayList<>());
     private volatile String llmBaseUrl;
+    private volatile boolean startupArchives;
     private final String adminToken;
     private final Thread closeOnExit = new Thread(this::close, "taskgate-stack-close");
     private boolean closed;
@@ -103,11 +104,26 @@ public final class LocalStack implements AutoCloseable {
         return startService(name, projectRoot.resolve("worker-service"), port, config);
     }
 
+    /**
+     * Whether services started from now on use a start-up archive beside their jar (see
+     * {@link StartupArchive}): the first start of a build records it, later ones map it. Off
+     * unless turned on, so that tests start every service the same way.
+     */
+    public LocalStack useStartupArchives(boolean use) {
+        startupArchives = use;
+        return this;
+    }
+
     private ServiceProcess startService(String name, Path module, int port, Map<String, String> config)
             throws IOException {
         Path runJar = module.resolve("target/quarkus-app/quarkus-run.jar");
         int chosenPort = port == 0 ? PortFinder.freePort() : port;
-        ServiceProcess service = ServiceProcess.start(name, runJar, chosenPort, config, logDirectory(), START_TIMEOUT);
+        StartupArchive.Launch archive = startupArchives
+                ? StartupArchive.forJar(runJar, Path.of(System.getProperty("java.home")))
+                        .map(StartupArchive::nextLaunch).orElse(null)
+                : null;
+        ServiceProcess service = ServiceProcess.start(name, runJar, chosenPort, config, archive, logDirectory(),
+                START_TIMEOUT);
         services.add(service);
         return service;
     }

@@ -26,6 +26,7 @@ public final class ServiceProcess implements AutoCloseable {
     private final Process process;
     private final int httpPort;
     private final Path logFile;
+    private volatile StartupArchive.Launch archive;
 
     private ServiceProcess(String name, Process process, int httpPort, Path logFile) {
         this.name = name;
@@ -40,19 +41,34 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static ServiceProcess start(String name, Path runJar, int httpPort, Map<String, String> config,
             Path logDirectory, Duration startTimeout) throws IOException {
+        return start(name, runJar, httpPort, config, null, logDirectory, startTimeout);
+    }
+
+    /**
+     * As {@link #start(String, Path, int, Map, Path, Duration)}, mapping or recording a
+     * start-up archive as {@code archive} says (null for none); the recording is kept once the
+     * service has been stopped cleanly.
+     */
+    public static ServiceProcess start(String name, Path runJar, int httpPort, Map<String, String> config,
+            StartupArchive.Launch archive, Path logDirectory, Duration startTimeout) throws IOException {
         if (!Files.isRegularFile(runJar)) {
             throw new IOException(runJar + " is missing: build the project first (./mvnw package -DskipTests)");
         }
         List<String> command = new ArrayList<>();
         command.add(javaBinary());
         command.add("-Xmx512m");
+        if (archive != null) {
+            command.addAll(archive.jvmOptions());
+        }
         command.addAll(extraJvmOptions());
         command.add("-Dquarkus.http.port=" + httpPort);
         command.add("-Dquarkus.http.host=127.0.0.1");
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(runJar.toString());
-        return startCommand(name, command, httpPort, "/q/health/ready", logDirectory, startTimeout);
+        ServiceProcess service = startCommand(name, command, httpPort, "/q/health/ready", logDirectory, startTimeout);
+        service.archive = archive;
+        return service;
     }
 
     /** Starts any command that serves HTTP on {@code httpPort} and waits until {@code readyPath} answers 200. */
@@ -102,7 +118,7 @@ public final class ServiceProcess implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while waiting for " + name, e);
             }
-            sleepQuietly(Duration.ofMillis(200));
+            sleepQuietly(Duration.ofMillis(50));
         }
         process.destroyForcibly();
         throw new IOException(name + " was not ready within " + timeout + "; see " + logFile);
@@ -137,6 +153,7 @@ public final class ServiceProcess implements AutoCloseable {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         waitForExit(Duration.ofSeconds(10));
+        keepOrDropRecording();
     }
 
     /** SIGTERM, then SIGKILL if the process has not exited within the grace period. */
@@ -160,7 +177,24 @@ public final class ServiceProcess implements AutoCloseable {
         if (process.isAlive() && !waitForExit(grace)) {
             kill();
         }
+        keepOrDropRecording();
         return !process.isAlive();
+    }
+
+    /** A start-up archive this run recorded becomes the archive only if the run ended cleanly. */
+    private void keepOrDropRecording() {
+        StartupArchive.Launch recorded = archive;
+        if (recorded == null || process.isAlive()) {
+            return;
+        }
+        archive = null;
+        // 0 when the service exits by itself; 143 and 130 when SIGTERM or Ctrl-C's SIGINT stopped it.
+        int exit = process.exitValue();
+        try {
+            recorded.finish(exit == 0 || exit == 143 || exit == 130);
+        } catch (IOException e) {
+            System.err.println("could not keep the start-up archive of " + name + ": " + e);
+        }
     }
 
     @Override
