@@ -1,6 +1,7 @@
 package io.taskgate.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.taskgate.local.ServiceProcess;
 import io.taskgate.local.StartupArchive;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +42,24 @@ class StartupArchiveTest {
             TaskgateClient second = system.startApi("api-mapping");
             assertThat(mapped(second.process(), archive.path())).as("the JVM mapped the archive").isTrue();
             assertThat(second.submit("echo", "{\"message\":\"from an archived start\"}").get("id").asText()).isNotBlank();
+        }
+    }
+
+    @Test
+    void aServiceThatStopsAtStartUpLeavesNoRecordingBehind() throws Exception {
+        Path runJar = SystemPackages.root().resolve("api-service/target/quarkus-app/quarkus-run.jar");
+        StartupArchive archive = StartupArchive.forJar(runJar, Path.of(System.getProperty("java.home"))).orElseThrow();
+        Files.deleteIfExists(archive.path());
+
+        try (RunningSystem system = RunningSystem.start("startup-archive-bad-setting")) {
+            system.stack().useStartupArchives(true);
+            assertThatThrownBy(() -> system.stack().startApi("api-bad-setting", 0,
+                    Map.of("taskgate.api.tasks.max-page-size", "0")))
+                    .hasMessageContaining("exited");
+        }
+        assertThat(archive.path()).doesNotExist();
+        try (Stream<Path> beside = Files.list(runJar.getParent())) {
+            assertThat(beside.map(Path::toString)).noneMatch(name -> name.contains(".recording-"));
         }
     }
 

@@ -66,7 +66,16 @@ public final class ServiceProcess implements AutoCloseable {
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(runJar.toString());
-        ServiceProcess service = startCommand(name, command, httpPort, "/q/health/ready", logDirectory, startTimeout);
+        ServiceProcess service;
+        try {
+            service = startCommand(name, command, httpPort, "/q/health/ready", logDirectory, startTimeout);
+        } catch (IOException notStarted) {
+            // A service that exits at start-up (a bad setting) may still have written its recording.
+            if (archive != null) {
+                archive.finish(false);
+            }
+            throw notStarted;
+        }
         service.archive = archive;
         return service;
     }
