@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -24,9 +25,7 @@ class StartupArchiveTest {
 
     @Test
     void theFirstStartRecordsTheArchiveAndTheNextOneMapsIt() throws Exception {
-        Path runJar = SystemPackages.root().resolve("api-service/target/quarkus-app/quarkus-run.jar");
-        StartupArchive archive = StartupArchive.forJar(runJar, Path.of(System.getProperty("java.home"))).orElseThrow();
-        Files.deleteIfExists(archive.path());
+        StartupArchive archive = apiArchiveRemoved();
 
         try (RunningSystem system = RunningSystem.start("startup-archive")) {
             system.stack().useStartupArchives(true);
@@ -34,10 +33,7 @@ class StartupArchiveTest {
             assertThat(mapped(first, archive.path())).as("nothing to map yet").isFalse();
             first.stop(Duration.ofSeconds(60));
             assertThat(archive.isCurrent()).as("recorded when the first run ended").isTrue();
-            try (Stream<Path> beside = Files.list(runJar.getParent())) {
-                assertThat(beside.map(Path::toString)).as("no recording left behind")
-                        .noneMatch(name -> name.contains(".recording-"));
-            }
+            assertThat(recordingsBeside(archive)).as("no recording left behind").isEmpty();
 
             TaskgateClient second = system.startApi("api-mapping");
             assertThat(mapped(second.process(), archive.path())).as("the JVM mapped the archive").isTrue();
@@ -47,9 +43,7 @@ class StartupArchiveTest {
 
     @Test
     void aServiceThatStopsAtStartUpLeavesNoRecordingBehind() throws Exception {
-        Path runJar = SystemPackages.root().resolve("api-service/target/quarkus-app/quarkus-run.jar");
-        StartupArchive archive = StartupArchive.forJar(runJar, Path.of(System.getProperty("java.home"))).orElseThrow();
-        Files.deleteIfExists(archive.path());
+        StartupArchive archive = apiArchiveRemoved();
 
         try (RunningSystem system = RunningSystem.start("startup-archive-bad-setting")) {
             system.stack().useStartupArchives(true);
@@ -58,9 +52,7 @@ class StartupArchiveTest {
                     .hasMessageContaining("exited");
         }
         assertThat(archive.path()).doesNotExist();
-        try (Stream<Path> beside = Files.list(runJar.getParent())) {
-            assertThat(beside.map(Path::toString)).noneMatch(name -> name.contains(".recording-"));
-        }
+        assertThat(recordingsBeside(archive)).isEmpty();
     }
 
     @Test
@@ -106,6 +98,20 @@ class StartupArchiveTest {
         assertThat(java25.nextLaunch().jvmOptions()).singleElement().asString().startsWith("-XX:AOTCacheOutput=");
         assertThat(StartupArchive.forJar(runJar, "11.0.2")).as("no dynamic archive before 17").isEmpty();
         assertThat(StartupArchive.forJar(runJar, quarkusApp)).as("no release file to read").isEmpty();
+    }
+
+    /** The api's archive for the Java running these tests, deleted so that the next start records one. */
+    private static StartupArchive apiArchiveRemoved() throws Exception {
+        Path runJar = SystemPackages.root().resolve("api-service/target/quarkus-app/quarkus-run.jar");
+        StartupArchive archive = StartupArchive.forJar(runJar, Path.of(System.getProperty("java.home"))).orElseThrow();
+        Files.deleteIfExists(archive.path());
+        return archive;
+    }
+
+    private static List<Path> recordingsBeside(StartupArchive archive) throws Exception {
+        try (Stream<Path> beside = Files.list(archive.path().getParent())) {
+            return beside.filter(file -> file.getFileName().toString().contains(".recording-")).toList();
+        }
     }
 
     private static Path recordingOf(StartupArchive.Launch launch) {
