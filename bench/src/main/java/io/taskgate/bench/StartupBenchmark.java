@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -45,10 +47,11 @@ public final class StartupBenchmark {
                 startBoth(stack, "none", round, idleSeconds);
             }
             // The first start of each service with archives on records them; later ones map them.
-            for (String module : new String[] {"api-service", "worker-service"}) {
-                Path runJar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
-                StartupArchive.forJar(runJar, Path.of(System.getProperty("java.home")))
-                        .ifPresent(archive -> archive.path().toFile().delete());
+            for (String module : List.of("api-service", "worker-service")) {
+                Optional<StartupArchive> archive = stack.startupArchive(module);
+                if (archive.isPresent()) {
+                    archive.get().delete();
+                }
             }
             stack.useStartupArchives(true);
             startBoth(stack, "recording", 0, idleSeconds);

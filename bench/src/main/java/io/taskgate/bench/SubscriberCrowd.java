@@ -27,7 +27,6 @@ import java.util.function.BooleanSupplier;
  */
 final class SubscriberCrowd implements AutoCloseable {
 
-
     private final HttpClient http = HttpClient.newHttpClient();
     private final URI uri;
     private final List<String> keys;

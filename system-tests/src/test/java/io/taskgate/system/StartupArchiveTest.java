@@ -25,9 +25,8 @@ class StartupArchiveTest {
 
     @Test
     void theFirstStartRecordsTheArchiveAndTheNextOneMapsIt() throws Exception {
-        StartupArchive archive = apiArchiveRemoved();
-
         try (RunningSystem system = RunningSystem.start("startup-archive")) {
+            StartupArchive archive = apiArchiveRemoved(system);
             system.stack().useStartupArchives(true);
             ServiceProcess first = system.startApi("api-recording").process();
             assertThat(mapped(first, archive.path())).as("nothing to map yet").isFalse();
@@ -43,16 +42,15 @@ class StartupArchiveTest {
 
     @Test
     void aServiceThatStopsAtStartUpLeavesNoRecordingBehind() throws Exception {
-        StartupArchive archive = apiArchiveRemoved();
-
         try (RunningSystem system = RunningSystem.start("startup-archive-bad-setting")) {
+            StartupArchive archive = apiArchiveRemoved(system);
             system.stack().useStartupArchives(true);
             assertThatThrownBy(() -> system.stack().startApi("api-bad-setting", 0,
                     Map.of("taskgate.api.tasks.max-page-size", "0")))
                     .hasMessageContaining("exited");
+            assertThat(archive.path()).doesNotExist();
+            assertThat(recordingsBeside(archive)).isEmpty();
         }
-        assertThat(archive.path()).doesNotExist();
-        assertThat(recordingsBeside(archive)).isEmpty();
     }
 
     @Test
@@ -100,11 +98,10 @@ class StartupArchiveTest {
         assertThat(StartupArchive.forJar(runJar, quarkusApp)).as("no release file to read").isEmpty();
     }
 
-    /** The api's archive for the Java running these tests, deleted so that the next start records one. */
-    private static StartupArchive apiArchiveRemoved() throws Exception {
-        Path runJar = SystemPackages.root().resolve("api-service/target/quarkus-app/quarkus-run.jar");
-        StartupArchive archive = StartupArchive.forJar(runJar, Path.of(System.getProperty("java.home"))).orElseThrow();
-        Files.deleteIfExists(archive.path());
+    /** The api's archive, deleted so that the next start records one. */
+    private static StartupArchive apiArchiveRemoved(RunningSystem system) throws Exception {
+        StartupArchive archive = system.stack().startupArchive("api-service").orElseThrow();
+        archive.delete();
         return archive;
     }
 

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * PostgreSQL, Redis and any number of api-service and worker-service processes on loopback:
@@ -114,13 +115,24 @@ public final class LocalStack implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The start-up archive of {@code module} ("api-service", "worker-service") for the JVM this
+     * stack starts services on; empty when that JVM has none.
+     */
+    public Optional<StartupArchive> startupArchive(String module) {
+        return StartupArchive.forJar(runJar(projectRoot.resolve(module)), Path.of(System.getProperty("java.home")));
+    }
+
+    private static Path runJar(Path module) {
+        return module.resolve("target/quarkus-app/quarkus-run.jar");
+    }
+
     private ServiceProcess startService(String name, Path module, int port, Map<String, String> config)
             throws IOException {
-        Path runJar = module.resolve("target/quarkus-app/quarkus-run.jar");
+        Path runJar = runJar(module);
         int chosenPort = port == 0 ? PortFinder.freePort() : port;
         StartupArchive.Launch archive = startupArchives
-                ? StartupArchive.forJar(runJar, Path.of(System.getProperty("java.home")))
-                        .map(StartupArchive::nextLaunch).orElse(null)
+                ? startupArchive(module.getFileName().toString()).map(StartupArchive::nextLaunch).orElse(null)
                 : null;
         ServiceProcess service = ServiceProcess.start(name, runJar, chosenPort, config, archive, logDirectory(),
                 START_TIMEOUT);

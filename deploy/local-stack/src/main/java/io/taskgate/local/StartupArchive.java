@@ -79,6 +79,11 @@ public final class StartupArchive {
         return archive;
     }
 
+    /** Removes the archive, so that the next start records a new one. */
+    public void delete() throws IOException {
+        Files.deleteIfExists(archive);
+    }
+
     /** Whether an archive recorded from the current build of the jar is there to be used. */
     public boolean isCurrent() {
         try {
