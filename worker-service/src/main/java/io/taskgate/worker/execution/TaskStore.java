@@ -51,6 +51,17 @@ public class TaskStore implements PanacheRepositoryBase<TaskRecord, UUID>, TaskL
                 AND (next_attempt_at IS NULL OR next_attempt_at <= $5)
             RETURNING """ + " " + TaskRows.COLUMNS;
 
+    /**
+     * Skips rows another transaction holds. A grouped batch of state changes locks its tasks' rows
+     * one after another in one transaction; a heartbeat that waited for those locks while holding
+     * others could close a cycle with it, and PostgreSQL breaks that deadlock only after
+     * {@code deadlock_timeout}, a second in which the whole batch stalls. A locked row is being
+     * changed by its own attempt at that moment, which is a sign of life in itself.
+     */
+    static final String HEARTBEAT = """
+            UPDATE tasks SET heartbeat_at = $1 WHERE id IN (
+                SELECT id FROM tasks WHERE id = ANY($2::uuid[]) AND status = 'RUNNING' FOR UPDATE SKIP LOCKED)""";
+
     private static final String RECORD_PROGRESS =
             "UPDATE tasks SET progress = $4, event_seq = event_seq + 1, updated_at = $3" + HELD;
 
@@ -203,7 +214,7 @@ public class TaskStore implements PanacheRepositoryBase<TaskRecord, UUID>, TaskL
 
     /** Marks the given running tasks as alive; one statement for all of them. */
     public Uni<Integer> heartbeat(Collection<UUID> taskIds) {
-        return pool.preparedQuery("UPDATE tasks SET heartbeat_at = $1 WHERE id = ANY($2::uuid[]) AND status = 'RUNNING'")
+        return pool.preparedQuery(HEARTBEAT)
                 .execute(Tuple.tuple().addOffsetDateTime(TaskRows.utc(now())).addArrayOfUUID(taskIds.toArray(UUID[]::new)))
                 .map(rows -> rows.rowCount());
     }

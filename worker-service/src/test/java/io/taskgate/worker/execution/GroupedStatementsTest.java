@@ -2,18 +2,13 @@ package io.taskgate.worker.execution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.taskgate.local.PostgresServer;
 import io.smallrye.common.vertx.VertxContext;
 import io.vertx.core.Context;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.pgclient.PgPool;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.sqlclient.PoolOptions;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -32,26 +27,19 @@ class GroupedStatementsTest {
     // txid_current() tells which transaction ran each execution.
     private static final String INSERT = "INSERT INTO numbers (n) VALUES ($1::text::int) RETURNING n, txid_current() AS tx";
 
-    private static PostgresServer postgres;
+    private static ReactivePostgres postgres;
     private static Vertx vertx;
     private static Pool pool;
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = PostgresServer.start(Files.createTempDirectory("taskgate-grouped").resolve("postgres"), 0);
-        vertx = Vertx.vertx();
-        pool = PgPool.pool(vertx, PgConnectOptions.fromUri(postgres.reactiveUrl()).setUser(PostgresServer.USER),
-                new PoolOptions().setMaxSize(4));
+        postgres = ReactivePostgres.start("grouped");
+        vertx = postgres.vertx();
+        pool = postgres.pool();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (pool != null) {
-            pool.closeAndAwait();
-        }
-        if (vertx != null) {
-            vertx.closeAndAwait();
-        }
         if (postgres != null) {
             postgres.close();
         }
