@@ -9,7 +9,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -53,10 +55,14 @@ public final class LlmChatBenchmark {
                     stack.issueApiKey(api, "bench", "llm benchmark", "submit"));
             load.run(warmUp, 32);
             awaitFinished(stack, warmUp);
+            // The simulator's figures then cover the timed tasks' calls only.
+            post(simulator.baseUrl() + "/_sim/reset");
+            Timestamp timedFrom = databaseNow(stack);
 
             ServerCounters before = ServerCounters.read(stack);
             List<ServiceProcess> measured = List.of(api, worker, simulator);
             CpuTimes cpuBefore = CpuTimes.read(measured);
+            AttemptPhaseTimes phasesBefore = AttemptPhaseTimes.read(worker, "llm.chat");
             long start = System.nanoTime();
             load.run(tasks, 64);
             awaitFinished(stack, warmUp + tasks);
@@ -69,7 +75,10 @@ public final class LlmChatBenchmark {
                     + "%.0f%% of the bound; tasks not SUCCEEDED: %d%n", tasks, seconds, rate, concurrency, callMs, bound,
                     100 * rate / bound, failed);
             System.out.println("simulator: " + get(simulator.baseUrl() + "/_sim/stats"));
-            System.out.println(timeline(stack));
+            System.out.println(timeline(stack, timedFrom));
+            System.out.println(AttemptPhaseTimes.read(worker, "llm.chat").meansSince(phasesBefore));
+            System.out.println("(a task's run minus the simulator's answer time is the worker's own time around the call:"
+                    + " its start, the request's way there, and the outcome stored after the last byte)");
             System.out.println(ServerCounters.read(stack).perTaskSince(before, tasks));
             System.out.println(CpuTimes.read(measured).perTaskSince(cpuBefore, tasks));
             System.out.println(PipelineBenchmark.durability(stack));
@@ -82,17 +91,29 @@ public final class LlmChatBenchmark {
         }
     }
 
-    /** Where a task's time went: waiting to start, and running (the call included). */
-    private static String timeline(LocalStack stack) throws Exception {
+    /** Where the timed tasks' time went: waiting to start, and running (the call included). */
+    private static String timeline(LocalStack stack, Timestamp timedFrom) throws Exception {
         String sql = "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM started_at - created_at)),"
                 + " percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM started_at - created_at)),"
                 + " percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - started_at)),"
-                + " percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - started_at))"
-                + " FROM tasks WHERE type = 'llm.chat'";
-        try (Connection db = stack.postgres().connect(); ResultSet rows = db.createStatement().executeQuery(sql)) {
+                + " percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - started_at)),"
+                + " avg(extract(epoch FROM finished_at - started_at))"
+                + " FROM tasks WHERE type = 'llm.chat' AND created_at >= ?";
+        try (Connection db = stack.postgres().connect(); PreparedStatement query = db.prepareStatement(sql)) {
+            query.setTimestamp(1, timedFrom);
+            ResultSet rows = query.executeQuery();
             rows.next();
-            return String.format("per task: waited to start p50 %.0f ms, p95 %.0f ms; ran (last start to outcome) p50 %.0f ms, p95 %.0f ms",
-                    rows.getDouble(1) * 1000, rows.getDouble(2) * 1000, rows.getDouble(3) * 1000, rows.getDouble(4) * 1000);
+            return String.format("per task: waited to start p50 %.0f ms, p95 %.0f ms; ran (last start to outcome) p50 %.0f ms,"
+                    + " p95 %.0f ms, mean %.0f ms", rows.getDouble(1) * 1000, rows.getDouble(2) * 1000,
+                    rows.getDouble(3) * 1000, rows.getDouble(4) * 1000, rows.getDouble(5) * 1000);
+        }
+    }
+
+    private static Timestamp databaseNow(LocalStack stack) throws Exception {
+        try (Connection db = stack.postgres().connect();
+                ResultSet rows = db.createStatement().executeQuery("SELECT clock_timestamp()")) {
+            rows.next();
+            return rows.getTimestamp(1);
         }
     }
 
@@ -107,6 +128,11 @@ public final class LlmChatBenchmark {
         HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/_sim/config"))
                 .PUT(HttpRequest.BodyPublishers.ofString(json)).header("Content-Type", "application/json").build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void post(String url) throws Exception {
+        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
     }
 
     private static String get(String url) throws Exception {

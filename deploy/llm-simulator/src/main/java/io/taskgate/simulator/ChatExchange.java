@@ -11,6 +11,7 @@ final class ChatExchange {
 
     private final SimulatorStats stats;
     private final AtomicBoolean ended = new AtomicBoolean();
+    private final long arrivedNanos = System.nanoTime();
     private volatile Runnable onClientClose = () -> { };
 
     ChatExchange(HttpServerResponse response, SimulatorStats stats) {
@@ -41,7 +42,7 @@ final class ChatExchange {
      */
     void finish() {
         if (ended.compareAndSet(false, true)) {
-            stats.requestEnded(false);
+            stats.requestEnded(false, System.nanoTime() - arrivedNanos);
         }
     }
 
@@ -49,14 +50,14 @@ final class ChatExchange {
     void finishWith(int status, Runnable send) {
         if (ended.compareAndSet(false, true)) {
             stats.responded(status);
-            stats.requestEnded(false);
+            stats.requestEnded(false, System.nanoTime() - arrivedNanos);
             send.run();
         }
     }
 
     private void clientClosed() {
         if (ended.compareAndSet(false, true)) {
-            stats.requestEnded(true);
+            stats.requestEnded(true, System.nanoTime() - arrivedNanos);
             onClientClose.run();
         }
     }

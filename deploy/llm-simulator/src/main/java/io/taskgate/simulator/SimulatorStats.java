@@ -22,6 +22,7 @@ public final class SimulatorStats {
     private final LongAdder clientDisconnects = new LongAdder();
     private final AtomicLong active = new AtomicLong();
     private final AtomicLong maxActive = new AtomicLong();
+    private final ResponseTimes answeredTimes = new ResponseTimes();
 
     void requestStarted() {
         requests.increment();
@@ -41,11 +42,16 @@ public final class SimulatorStats {
         streamsCompleted.increment();
     }
 
-    /** Called exactly once per request, when its response ended or its client went away. */
-    void requestEnded(boolean clientClosedFirst) {
+    /**
+     * Called exactly once per request, when its response ended or its client went away, with the
+     * time since it arrived. Only answered requests count towards the response times.
+     */
+    void requestEnded(boolean clientClosedFirst, long nanosSinceArrival) {
         active.decrementAndGet();
         if (clientClosedFirst) {
             clientDisconnects.increment();
+        } else {
+            answeredTimes.record(nanosSinceArrival);
         }
     }
 
@@ -59,6 +65,7 @@ public final class SimulatorStats {
         streamsStarted.reset();
         streamsCompleted.reset();
         clientDisconnects.reset();
+        answeredTimes.reset();
         maxActive.set(active.get());
     }
 
@@ -72,6 +79,7 @@ public final class SimulatorStats {
         json.put("clientDisconnects", clientDisconnects.sum());
         json.put("active", active.get());
         json.put("maxActive", maxActive.get());
+        json.set("answeredMs", answeredTimes.toJson());
         return json;
     }
 }

@@ -47,6 +47,7 @@ class SimulatorAdminTest {
         assertThat(stats.path("streamsCompleted").asLong()).isEqualTo(1);
         assertThat(stats.path("active").asLong()).isZero();
         assertThat(stats.path("maxActive").asLong()).isEqualTo(1);
+        assertThat(stats.path("answeredMs").path("count").asLong()).isEqualTo(3);
 
         assertThat(client.post("/_sim/reset").statusCode()).isEqualTo(200);
 
@@ -57,6 +58,19 @@ class SimulatorAdminTest {
         assertThat(reset.path("streamsCompleted").asLong()).isZero();
         assertThat(reset.path("clientDisconnects").asLong()).isZero();
         assertThat(reset.path("maxActive").asLong()).isZero();
+        assertThat(reset.path("answeredMs").path("count").asLong()).isZero();
+    }
+
+    @Test
+    void timesAPacedStreamFromArrivalToItsLastByte() {
+        client.put("/_sim/config", "{\"firstTokenMs\":80,\"tokensPerSecond\":100,\"replyTokens\":3}");
+
+        client.chat(SimulatorClient.chatBody("\"stream\":true"));
+
+        // First token at 80 ms, two more 10 ms apart: the stream cannot end before 100 ms.
+        JsonNode answered = client.stats().path("answeredMs");
+        assertThat(answered.path("count").asLong()).isEqualTo(1);
+        assertThat(answered.path("max").asInt()).isBetween(100, 5_000);
     }
 
     @Test

@@ -12,6 +12,8 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,6 +42,7 @@ public class TaskDispatcher {
     private final RedisStreamsConnector connector;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private final MeterRegistry meters;
     private volatile Flow.Subscription subscription;
 
     public TaskDispatcher(TaskExecutor executor, WorkerConfig config,
@@ -47,6 +50,7 @@ public class TaskDispatcher {
         this.executor = executor;
         this.config = config;
         this.connector = connector;
+        this.meters = meters;
         meters.gauge("taskgate.worker.in.flight", inFlight);
         meters.gauge("taskgate.worker.concurrency", config.concurrency());
     }
@@ -95,7 +99,7 @@ public class TaskDispatcher {
         MDC.put("tenantId", entry.tenantId());
         executor.execute(entry, source.entryId(), source.context())
                 .subscribe().with(
-                        done -> settle(message.ack()),
+                        done -> settle(acknowledge(message, entry.type())),
                         failure -> {
                             if (!(failure instanceof DeadLetter)) {
                                 LOG.warnf("task %s not finished (%s); its entry stays pending", entry.taskId(),
@@ -105,7 +109,15 @@ public class TaskDispatcher {
                         });
     }
 
-    private void settle(java.util.concurrent.CompletionStage<Void> acknowledgement) {
+    /** The XACK, timed as the last phase of an attempt (see {@link AttemptPhases}). */
+    private CompletionStage<Void> acknowledge(Message<?> message, String type) {
+        long started = System.nanoTime();
+        return message.ack().whenComplete((ignored, failure) -> meters
+                .timer(AttemptPhases.METER, "phase", "ack", "type", type)
+                .record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
+    }
+
+    private void settle(CompletionStage<Void> acknowledgement) {
         acknowledgement.whenComplete((ignored, failure) -> {
             if (failure != null) {
                 LOG.warnf("acknowledging an entry failed (%s); it will be delivered again", failure.getMessage());

@@ -15,6 +15,7 @@ import io.taskgate.model.TaskRecord;
 import io.taskgate.model.TaskStreamEntry;
 import io.taskgate.model.TaskViews;
 import io.taskgate.worker.config.RetryPolicies;
+import io.taskgate.worker.execution.AttemptPhases.Phase;
 import io.taskgate.worker.config.RetryPolicy;
 import io.taskgate.worker.handler.HandlerRegistry;
 import io.taskgate.worker.handler.TaskDeferral;
@@ -56,6 +57,7 @@ public class TaskExecutor {
     private final ObjectMapper json;
     private final MeterRegistry meters;
     private final TypeConcurrency limits;
+    private final AttemptPhases phases;
 
     public TaskExecutor(TaskLedger store, TaskEventSink events, HandlerRegistry handlers, RetryPolicies policies,
             RetryScheduler retries, RunningTasks running, OutputStore outputs, ObjectMapper json, MeterRegistry meters,
@@ -70,6 +72,7 @@ public class TaskExecutor {
         this.json = json;
         this.meters = meters;
         this.limits = limits;
+        this.phases = new AttemptPhases(meters);
     }
 
     /** Must be subscribed on {@code context}, a duplicated context of this delivery's own. */
@@ -78,7 +81,8 @@ public class TaskExecutor {
     }
 
     private Uni<Void> attempt(TaskStreamEntry entry, String entryId, Context context) {
-        return store.startAttempt(entry.taskId(), entryId, policies.deliveryLimit(entry.type()))
+        return phases.timed(Phase.CLAIM, entry.type(),
+                        () -> store.startAttempt(entry.taskId(), entryId, policies.deliveryLimit(entry.type())))
                 .call(start -> start.lastStored() == null ? Uni.createFrom().voidItem()
                         : events.publish(TaskEvent.of(TaskEventType.STATUS, start.lastStored())))
                 .chain(start -> {
@@ -106,14 +110,15 @@ public class TaskExecutor {
         RetryPolicy policy = policies.forType(task.type);
         CompletableFuture<Void> cancelSwitch = running.register(task.id);
         Timer.Sample timing = Timer.start(meters);
-        return run.publish(task, TaskEventType.STATUS)
-                .chain(() -> firstOf(outcome(task, run, policy),
-                        Uni.createFrom().completionStage(cancelSwitch).map(ignored -> (Outcome) new Outcome.Cancelled())))
-                .call(run::drainOutput)
-                .chain(outcome -> run.onContext(() -> record(entry, task, outcome, policy)))
+        String type = task.type;
+        return phases.timed(Phase.ANNOUNCE, type, () -> run.publish(task, TaskEventType.STATUS))
+                .chain(() -> phases.timed(Phase.HANDLER, type, () -> firstOf(outcome(task, run, policy),
+                        Uni.createFrom().completionStage(cancelSwitch).map(ignored -> (Outcome) new Outcome.Cancelled()))))
+                .call(outcome -> phases.timed(Phase.DRAIN, type, run::drainOutput))
+                .chain(outcome -> phases.timed(Phase.RECORD, type, () -> run.onContext(() -> record(entry, task, outcome, policy))))
                 .onTermination().invoke(() -> running.remove(task.id, cancelSwitch))
-                .chain(recorded -> run.publish(recorded.task(), TaskEventType.STATUS)
-                        .call(run::releaseOutput)
+                .chain(recorded -> phases.timed(Phase.FINISH, type, () -> run.publish(recorded.task(), TaskEventType.STATUS)
+                        .call(run::releaseOutput))
                         .invoke(() -> count(task, recorded.task(), timing))
                         .invoke(() -> {
                             if (recorded.deadLetterReason() != null) {
