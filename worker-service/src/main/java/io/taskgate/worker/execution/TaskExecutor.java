@@ -111,14 +111,16 @@ public class TaskExecutor {
         CompletableFuture<Void> cancelSwitch = running.register(task.id);
         Timer.Sample timing = Timer.start(meters);
         String type = task.type;
-        return phases.timed(Phase.ANNOUNCE, type, () -> run.publish(task, TaskEventType.STATUS))
-                .chain(() -> phases.timed(Phase.HANDLER, type, () -> firstOf(outcome(task, run, policy),
-                        Uni.createFrom().completionStage(cancelSwitch).map(ignored -> (Outcome) new Outcome.Cancelled()))))
+        // The RUNNING view goes out while the handler starts, not before: a round trip less per task.
+        run.announce(publishing -> phases.timed(Phase.ANNOUNCE, type, () -> publishing));
+        return phases.timed(Phase.HANDLER, type, () -> firstOf(outcome(task, run, policy),
+                        Uni.createFrom().completionStage(cancelSwitch).map(ignored -> (Outcome) new Outcome.Cancelled())))
+                .call(run::announced)
                 .call(outcome -> phases.timed(Phase.DRAIN, type, run::drainOutput))
                 .chain(outcome -> phases.timed(Phase.RECORD, type, () -> run.onContext(() -> record(entry, task, outcome, policy))))
                 .onTermination().invoke(() -> running.remove(task.id, cancelSwitch))
                 .chain(recorded -> phases.timed(Phase.FINISH, type, () -> run.publish(recorded.task(), TaskEventType.STATUS)
-                        .call(run::releaseOutput))
+                        .invoke(run::releaseOutput))
                         .invoke(() -> count(task, recorded.task(), timing))
                         .invoke(() -> {
                             if (recorded.deadLetterReason() != null) {

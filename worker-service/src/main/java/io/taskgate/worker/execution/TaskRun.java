@@ -12,8 +12,10 @@ import io.taskgate.worker.handler.TaskContext;
 import io.vertx.core.Context;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * One attempt of one task, bound to its own duplicated Vert.x context. Database work for the
@@ -33,6 +35,7 @@ final class TaskRun implements TaskContext {
     private final OutputStore outputs;
     private volatile TaskView lastView;
     private volatile boolean producedOutput;
+    private final CompletableFuture<Void> announced = new CompletableFuture<>();
     private final CoalescedOutput output;
     private final CoalescedProgress progress;
 
@@ -90,7 +93,7 @@ final class TaskRun implements TaskContext {
     }
 
     private Uni<Void> writeProgress(double fraction) {
-        return onContext(() -> store.recordProgress(task.id, task.attempts, fraction))
+        return announced().chain(() -> onContext(() -> store.recordProgress(task.id, task.attempts, fraction)))
                 .chain(updated -> publish(updated, TaskEventType.PROGRESS))
                 // A lost progress write costs nothing lasting: the next one, or the outcome, carries the state.
                 .onFailure().invoke(failure -> LOG.debugf(failure, "progress of task %s not recorded", task.id))
@@ -116,20 +119,37 @@ final class TaskRun implements TaskContext {
         return output.drain().chain(progress::drain);
     }
 
-    /** After the outcome is published: lets the attempt's kept output expire soon, if it kept any. */
-    Uni<Void> releaseOutput() {
+    /**
+     * After the outcome is published: lets the attempt's kept output expire soon, if it kept any.
+     * Nothing waits for it, the acknowledgement and the slot's next task least of all.
+     */
+    void releaseOutput() {
         if (!producedOutput) {
-            return Uni.createFrom().voidItem();
+            return;
         }
         // Lost with Redis: the pieces then expire on their own, only later.
-        return outputs.release(task.id, task.attempts)
-                .onFailure().invoke(failure -> LOG.debugf(failure, "output of task %s not released", task.id))
-                .onFailure().recoverWithNull();
+        outputs.release(task.id, task.attempts).subscribe().with(ignored -> { },
+                failure -> LOG.debugf(failure, "output of task %s not released", task.id));
+    }
+
+    /**
+     * Publishes the attempt's RUNNING view, through {@code timing}, without waiting for it.
+     * Output and progress go out only once it has, and the caller waits for {@link #announced}
+     * before the outcome, so every subscriber still sees RUNNING first.
+     */
+    void announce(UnaryOperator<Uni<Void>> timing) {
+        timing.apply(publish(task, TaskEventType.STATUS)).subscribe().with(
+                ignored -> announced.complete(null), failure -> announced.complete(null));
+    }
+
+    /** Completes once the RUNNING view has been published (or its publish failed). */
+    Uni<Void> announced() {
+        return Uni.createFrom().completionStage(announced);
     }
 
     private Uni<Void> sendOutput(String piece, int index) {
         // Lost with Redis, like any event: the stored result carries the whole output.
-        return outputs.keepAndAnnounce(TaskEvent.output(lastView(), piece, index))
+        return announced().chain(() -> outputs.keepAndAnnounce(TaskEvent.output(lastView(), piece, index)))
                 .onFailure().invoke(failure -> LOG.debugf(failure, "output of task %s not kept", task.id))
                 .onFailure().recoverWithNull();
     }

@@ -11,6 +11,8 @@ import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.taskgate.model.TaskError;
 import io.taskgate.model.TaskEvent;
+import io.taskgate.model.TaskEventSink;
+import io.taskgate.model.TaskEventType;
 import io.taskgate.model.TaskRecord;
 import io.taskgate.model.TaskStatus;
 import io.taskgate.model.TaskStreamEntry;
@@ -33,6 +35,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -245,11 +248,42 @@ class TaskExecutorTest {
         assertThat(statuses()).containsExactly(TaskStatus.SUCCEEDED);
     }
 
+    @Test
+    void theHandlerStartsWhileRunningIsPublishedYetEverySubscriberSeesRunningFirst() {
+        TaskRecord task = ledger.add("t", "{}");
+        AtomicBoolean startedBeforeRunningWasOut = new AtomicBoolean();
+        // RUNNING takes 200 ms to reach Redis; the handler's output and progress come at once.
+        TaskEventSink slowRunning = event -> {
+            Uni<Void> publishing = Uni.createFrom().voidItem().invoke(() -> events.add(event));
+            return event.task().status() == TaskStatus.RUNNING
+                    ? Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(200)).chain(() -> publishing)
+                    : publishing;
+        };
+
+        run(task, THREE_ATTEMPTS, handler(ctx -> {
+            startedBeforeRunningWasOut.set(events.isEmpty());
+            return ctx.output("tok").chain(() -> ctx.progress(0.5)).replaceWith(json("{}"));
+        }), slowRunning).join();
+
+        assertThat(startedBeforeRunningWasOut).isTrue();
+        // Output and progress are coalesced apart, so their order between themselves is free.
+        assertThat(events).hasSize(4);
+        assertThat(events.get(0).type()).isEqualTo(TaskEventType.STATUS);
+        assertThat(events.get(3).type()).isEqualTo(TaskEventType.STATUS);
+        assertThat(events.subList(1, 3)).extracting(TaskEvent::type)
+                .containsExactlyInAnyOrder(TaskEventType.OUTPUT, TaskEventType.PROGRESS);
+        assertThat(statuses()).startsWith(TaskStatus.RUNNING).endsWith(TaskStatus.SUCCEEDED);
+    }
+
     private CompletableFuture<Void> run(TaskRecord task, RetryPolicy policy, TaskHandler handler) {
-        TaskExecutor executor = new TaskExecutor(ledger, event -> {
+        return run(task, policy, handler, event -> {
             events.add(event);
             return Uni.createFrom().voidItem();
-        }, HandlerRegistry.of(handler), new RetryPolicies(type -> policy, 10), (entry, dueAt) -> {
+        });
+    }
+
+    private CompletableFuture<Void> run(TaskRecord task, RetryPolicy policy, TaskHandler handler, TaskEventSink sink) {
+        TaskExecutor executor = new TaskExecutor(ledger, sink, HandlerRegistry.of(handler), new RetryPolicies(type -> policy, 10), (entry, dueAt) -> {
             scheduled.add(dueAt);
             return Uni.createFrom().voidItem();
         }, running, outputs, JSON, new SimpleMeterRegistry(),
