@@ -57,6 +57,12 @@ public final class RedisNames {
     /** How long a breaker report stands for its worker; workers write theirs three times as often. */
     public static final java.time.Duration BREAKER_REPORT_LIFETIME = java.time.Duration.ofSeconds(15);
 
+    /**
+     * Hash of worker → its latest {@link io.taskgate.model.health.WorkerReport} (JSON): who it is,
+     * what it runs and how loaded it is. One key for the whole fleet, like the breaker reports.
+     */
+    public static final String WORKER_REPORTS = "taskgate:workers";
+
     /** Set of task types some worker has declared a handler for. */
     public static final String HANDLER_TYPES = "taskgate:handler-types";
 

@@ -12,8 +12,9 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 /**
  * Authenticates every REST call to a resource marked {@link RequiresRole} or {@link OperatorOnly},
  * checks the role, and records the caller for the rest of the request. Where the {@code admin}
- * role is required the operator's token is accepted too; where only the operator may call, only
- * the token is. Resources without either mark (health probes, the OpenAPI document) are open.
+ * role is required, or the resource is marked {@link OperatorAccepted}, the operator's token is
+ * accepted too; where only the operator may call, only the token is. Resources without either
+ * mark (health probes, the OpenAPI document) are open.
  */
 public class AuthenticationFilter {
 
@@ -37,7 +38,9 @@ public class AuthenticationFilter {
         PresentedCredential credential = PresentedCredential.from(
                 Optional.ofNullable(request.getHeaderString(HttpHeaders.AUTHORIZATION)),
                 Optional.ofNullable(request.getHeaderString(PresentedCredential.API_KEY_HEADER)));
-        if ((operatorOnly || required.value() == Role.ADMIN) && operator.presentedIn(credential)) {
+        boolean operatorAccepted = operatorOnly || required.value() == Role.ADMIN
+                || Marks.on(resource, OperatorAccepted.class) != null;
+        if (operatorAccepted && operator.presentedIn(credential)) {
             current.set(Caller.OPERATOR);
             return Uni.createFrom().voidItem();
         }

@@ -20,6 +20,8 @@ public interface ApiConfig {
 
     Admin admin();
 
+    Health health();
+
     Auth auth();
 
     Limits limits();
@@ -301,6 +303,26 @@ public interface ApiConfig {
          */
         @WithDefault("24h")
         Duration window();
+    }
+
+    /** The figures under {@code /api/v1/health/}. */
+    interface Health {
+        /** A connection pool more in use than this (percent) is marked with a warning. */
+        @WithDefault("80")
+        @Min(1)
+        int poolWarningPercent();
+
+        /**
+         * A worker marked gone (its report older than its own gone-after) is still listed this
+         * long, then its report is removed: long enough to notice it, short enough that a fleet
+         * scaled down does not list its old members for ever.
+         */
+        @WithDefault("10m")
+        Duration forgetGoneWorkersAfter();
+
+        /** Longest wait for Redis behind a health answer: while it is away the answer is a quick 503. */
+        @WithDefault("2s")
+        Duration redisTimeout();
     }
 
     interface Admin {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
+import io.taskgate.api.auth.OperatorAccepted;
 import io.taskgate.api.auth.RequiresRole;
 import io.taskgate.api.auth.Role;
 import io.taskgate.model.RedisNames;
@@ -34,18 +35,22 @@ public class CircuitBreakerHealthResource {
 
     private final ReactiveRedisDataSource redis;
     private final ObjectMapper json;
+    private final HealthReads reads;
 
-    public CircuitBreakerHealthResource(ReactiveRedisDataSource redis, ObjectMapper json) {
+    public CircuitBreakerHealthResource(ReactiveRedisDataSource redis, ObjectMapper json, HealthReads reads) {
         this.redis = redis;
         this.json = json;
+        this.reads = reads;
     }
 
     @GET
     @Operation(summary = "Circuit breakers of all live workers",
             description = "State, recent failure rate and last transition of every breaker; degraded while any is open.")
     @RequiresRole(Role.READ)
+    @OperatorAccepted
     public Uni<ObjectNode> breakers() {
-        return redis.hash(String.class).hgetall(RedisNames.BREAKER_REPORTS).chain(this::currentOnly).map(this::summarise);
+        return reads.fromRedis(redis.hash(String.class).hgetall(RedisNames.BREAKER_REPORTS)).chain(this::currentOnly)
+                .map(this::summarise);
     }
 
     /** The reports still standing; stale ones are removed on the way, without waiting for that. */

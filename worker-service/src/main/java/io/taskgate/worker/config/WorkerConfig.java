@@ -48,6 +48,13 @@ public interface WorkerConfig {
     @WithDefault("30s")
     Duration announceEvery();
 
+    /**
+     * How often this worker writes its report (identity, load, resources, pools) for
+     * {@code /api/v1/health/workers}. A report three times this old marks the worker gone.
+     */
+    @WithDefault("5s")
+    Duration reportEvery();
+
     /** The retry and timeout policy of task types that have none of their own. */
     Policy defaultPolicy();
 

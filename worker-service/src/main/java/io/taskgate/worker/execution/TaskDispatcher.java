@@ -82,6 +82,11 @@ public class TaskDispatcher {
         };
     }
 
+    /** Tasks taken from the stream and not yet settled. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
     /** Runs on the message's own duplicated context (the connector delivers it there). */
     private void runOnItsContext(Message<Map<String, String>> message) {
         StreamEntryMetadata source = message.getMetadata(StreamEntryMetadata.class).orElseThrow();

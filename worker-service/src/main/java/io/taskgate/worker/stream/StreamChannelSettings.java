@@ -42,7 +42,8 @@ public record StreamChannelSettings(String channel, String stream, String group,
                 config.getOptionalValue("dead-letter-stream", String.class).orElse(channel + ":dead-letter"));
     }
 
-    private static String defaultConsumer() {
+    /** This process's consumer name when none is configured: the host's and the process id. */
+    public static String defaultConsumer() {
         String host = System.getenv().getOrDefault("HOSTNAME", "worker");
         return host + "-" + ProcessHandle.current().pid();
     }

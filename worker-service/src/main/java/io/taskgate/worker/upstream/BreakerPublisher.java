@@ -7,12 +7,12 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.taskgate.model.RedisNames;
+import io.taskgate.worker.fleet.WorkerIdentity;
 import io.taskgate.worker.loops.BackgroundLoop;
 import io.taskgate.worker.loops.BackgroundLoops;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.ObservesAsync;
 import java.time.Instant;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -32,14 +32,12 @@ public class BreakerPublisher {
     private final BackgroundLoop loop;
 
     public BreakerPublisher(UpstreamBreakers breakers, ReactiveRedisDataSource redis, ObjectMapper json,
-            @ConfigProperty(name = "mp.messaging.incoming.tasks.consumer") java.util.Optional<String> consumer,
-            BackgroundLoops loops) {
+            WorkerIdentity identity, BackgroundLoops loops) {
         this.breakers = breakers;
         this.redis = redis;
         this.json = json;
         this.loop = loops.loop("breaker-report", BreakerPublisher.class);
-        this.worker = consumer.orElseGet(() -> System.getenv().getOrDefault("HOSTNAME", "worker") + "-"
-                + ProcessHandle.current().pid());
+        this.worker = identity.id();
     }
 
     @Scheduled(every = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
