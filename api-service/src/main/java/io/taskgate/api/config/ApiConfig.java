@@ -320,6 +320,23 @@ public interface ApiConfig {
         @WithDefault("10m")
         Duration forgetGoneWorkersAfter();
 
+        /**
+         * The sliding window of {@code /api/v1/health/error-rate} for this instance's answers;
+         * workers count their attempts over {@code taskgate.worker.outcome-window}, set it alike.
+         */
+        @WithDefault("5m")
+        Duration errorWindow();
+
+        /** An error rate above this (percent) is marked with a warning... */
+        @WithDefault("5")
+        @Min(0)
+        double errorRateWarningPercent();
+
+        /** ...once at least this many answers or attempts are in the window, so one early 404 is no alarm. */
+        @WithDefault("20")
+        @Min(1)
+        int errorRateMinimumCount();
+
         /** Longest wait for Redis behind a health answer: while it is away the answer is a quick 503. */
         @WithDefault("2s")
         Duration redisTimeout();

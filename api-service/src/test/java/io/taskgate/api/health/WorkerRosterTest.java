@@ -68,6 +68,6 @@ class WorkerRosterTest {
 
     private static String report(String id, Instant reportedAt, long goneAfterSeconds) throws Exception {
         return JSON.writeValueAsString(new WorkerReport(id, "host", "1.0", NOW.minusSeconds(3600).toString(),
-                reportedAt.toString(), goneAfterSeconds, 256, 0, 0, 0, List.of("echo"), null, List.of()));
+                reportedAt.toString(), goneAfterSeconds, 256, 0, 0, 0, List.of("echo"), null, List.of(), 300, List.of()));
     }
 }

@@ -10,8 +10,11 @@ import java.util.List;
  * @param id the worker's consumer name in the stream group
  * @param processed attempts finished since it started, whatever their outcome
  * @param failed attempts of those that ended FAILED
+ * @param recentOutcomes how this worker's attempts ended within the last
+ *     {@code outcomeWindowSeconds}, per type and outcome
  */
 public record WorkerReport(String id, String host, String version, String startedAt, String reportedAt,
         long goneAfterSeconds, int concurrency, int inFlight, long processed, long failed, List<String> handlerTypes,
-        ProcessResources resources, List<PoolUsage> pools) {
+        ProcessResources resources, List<PoolUsage> pools, long outcomeWindowSeconds,
+        List<OutcomeCount> recentOutcomes) {
 }

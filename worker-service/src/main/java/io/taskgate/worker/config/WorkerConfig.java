@@ -55,6 +55,10 @@ public interface WorkerConfig {
     @WithDefault("5s")
     Duration reportEvery();
 
+    /** The window over which the report counts how attempts ended, for the fleet's error rate. */
+    @WithDefault("5m")
+    Duration outcomeWindow();
+
     /** The retry and timeout policy of task types that have none of their own. */
     Policy defaultPolicy();
 

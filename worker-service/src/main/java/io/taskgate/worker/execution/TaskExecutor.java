@@ -12,8 +12,10 @@ import io.taskgate.model.TaskEvent;
 import io.taskgate.model.TaskEventSink;
 import io.taskgate.model.TaskEventType;
 import io.taskgate.model.TaskRecord;
+import io.taskgate.model.TaskStatus;
 import io.taskgate.model.TaskStreamEntry;
 import io.taskgate.model.TaskViews;
+import io.taskgate.model.health.OutcomeCount;
 import io.taskgate.worker.config.RetryPolicies;
 import io.taskgate.worker.execution.AttemptPhases.Phase;
 import io.taskgate.worker.config.RetryPolicy;
@@ -58,10 +60,11 @@ public class TaskExecutor {
     private final MeterRegistry meters;
     private final TypeConcurrency limits;
     private final AttemptPhases phases;
+    private final AttemptOutcomes outcomes;
 
     public TaskExecutor(TaskLedger store, TaskEventSink events, HandlerRegistry handlers, RetryPolicies policies,
             RetryScheduler retries, RunningTasks running, OutputStore outputs, ObjectMapper json, MeterRegistry meters,
-            TypeConcurrency limits) {
+            TypeConcurrency limits, AttemptOutcomes outcomes) {
         this.store = store;
         this.events = events;
         this.handlers = handlers;
@@ -73,6 +76,7 @@ public class TaskExecutor {
         this.meters = meters;
         this.limits = limits;
         this.phases = new AttemptPhases(meters);
+        this.outcomes = outcomes;
     }
 
     /** Must be subscribed on {@code context}, a duplicated context of this delivery's own. */
@@ -121,7 +125,7 @@ public class TaskExecutor {
                 .onTermination().invoke(() -> running.remove(task.id, cancelSwitch))
                 .chain(recorded -> phases.timed(Phase.FINISH, type, () -> run.publish(recorded.task(), TaskEventType.STATUS)
                         .invoke(run::releaseOutput))
-                        .invoke(() -> count(task, recorded.task(), timing))
+                        .invoke(() -> count(task, recorded, timing))
                         .invoke(() -> {
                             if (recorded.deadLetterReason() != null) {
                                 throw new DeadLetter(recorded.deadLetterReason(), "task " + task.id);
@@ -152,17 +156,18 @@ public class TaskExecutor {
     private Uni<Recorded> record(TaskStreamEntry entry, TaskRecord task, Outcome outcome, RetryPolicy policy) {
         int attempt = task.attempts;
         if (outcome instanceof Outcome.Cancelled) {
-            return store.cancel(task.id, attempt).map(row -> new Recorded(row, null));
+            return store.cancel(task.id, attempt).map(row -> new Recorded(row, null, OutcomeCount.CANCELLED));
         }
         if (outcome instanceof Outcome.Deferred deferred) {
             Instant due = Instant.now().plus(deferred.delay());
             return store.defer(task.id, attempt, due)
                     .call(row -> row == null || row.status.isFinal() ? Uni.createFrom().voidItem()
                             : retries.schedule(entry, due))
-                    .map(row -> new Recorded(row, null));
+                    .map(row -> new Recorded(row, null, outcomeOf(row, OutcomeCount.DEFERRED)));
         }
         if (outcome instanceof Outcome.Succeeded succeeded) {
-            return store.succeed(task.id, attempt, succeeded.result().toString()).map(row -> new Recorded(row, null));
+            return store.succeed(task.id, attempt, succeeded.result().toString())
+                    .map(row -> new Recorded(row, null, outcomeOf(row, OutcomeCount.SUCCEEDED)));
         }
         Outcome.Failed failed = (Outcome.Failed) outcome;
         TaskError error = failed.error();
@@ -176,12 +181,12 @@ public class TaskExecutor {
             return store.scheduleRetry(task.id, attempt, error, due)
                     .call(row -> row == null || row.status.isFinal() ? Uni.createFrom().voidItem()
                             : retries.schedule(entry, due))
-                    .map(row -> new Recorded(row, null));
+                    .map(row -> new Recorded(row, null, outcomeOf(row, OutcomeCount.RETRIED)));
         }
         // A retryable failure that ran out of attempts is a task nobody could complete: keep it for inspection.
         DeadLetterReason deadLetter = error.retryable() ? DeadLetterReason.RETRIES_EXHAUSTED : null;
         return store.fail(task.id, attempt, error)
-                .map(row -> new Recorded(row, row == null ? null : deadLetter));
+                .map(row -> new Recorded(row, row == null ? null : deadLetter, outcomeOf(row, OutcomeCount.FAILED)));
     }
 
     private JsonNode parseInput(TaskRecord task) {
@@ -203,13 +208,22 @@ public class TaskExecutor {
         return TaskError.transientError("HANDLER_ERROR", String.valueOf(failure.getMessage()));
     }
 
-    private void count(TaskRecord task, TaskRecord recorded, Timer.Sample timing) {
-        String status = recorded == null ? "superseded" : recorded.status.name();
+    private void count(TaskRecord task, Recorded recorded, Timer.Sample timing) {
+        String status = recorded.task() == null ? "superseded" : recorded.task().status.name();
         timing.stop(meters.timer("taskgate.task.duration", "type", task.type, "status", status));
+        outcomes.record(task.type, recorded.task() == null ? OutcomeCount.SUPERSEDED : recorded.outcome());
     }
 
-    /** The row after recording an outcome (null if the attempt no longer held the task), and whether to dead-letter. */
-    private record Recorded(TaskRecord task, DeadLetterReason deadLetterReason) {
+    /** What an attempt came to as stored: a cancellation asked for meanwhile wins over {@code expected}. */
+    private static String outcomeOf(TaskRecord row, String expected) {
+        return row != null && row.status == TaskStatus.CANCELLED ? OutcomeCount.CANCELLED : expected;
+    }
+
+    /**
+     * The row after recording an outcome (null if the attempt no longer held the task), whether to
+     * dead-letter, and how the attempt ended as {@link AttemptOutcomes} counts it.
+     */
+    private record Recorded(TaskRecord task, DeadLetterReason deadLetterReason, String outcome) {
     }
 
     /** What an attempt came to, before it is recorded. */

@@ -14,6 +14,7 @@ import io.taskgate.model.health.PoolUsage;
 import io.taskgate.model.health.ProcessResources;
 import io.taskgate.model.health.WorkerReport;
 import io.taskgate.worker.config.WorkerConfig;
+import io.taskgate.worker.execution.AttemptOutcomes;
 import io.taskgate.worker.execution.TaskDispatcher;
 import io.taskgate.worker.handler.HandlerRegistry;
 import io.taskgate.worker.loops.BackgroundLoop;
@@ -46,6 +47,7 @@ public class WorkerReporter {
     private final WorkerConfig config;
     private final TaskDispatcher dispatcher;
     private final HandlerRegistry handlers;
+    private final AttemptOutcomes outcomes;
     private final MeterRegistry meters;
     private final ReactiveRedisDataSource redis;
     private final ObjectMapper json;
@@ -54,12 +56,13 @@ public class WorkerReporter {
     private volatile CompletableFuture<Void> lastWrite = CompletableFuture.completedFuture(null);
 
     public WorkerReporter(WorkerIdentity identity, WorkerConfig config, TaskDispatcher dispatcher,
-            HandlerRegistry handlers, MeterRegistry meters, ReactiveRedisDataSource redis, ObjectMapper json,
-            BackgroundLoops loops) {
+            HandlerRegistry handlers, AttemptOutcomes outcomes, MeterRegistry meters, ReactiveRedisDataSource redis,
+            ObjectMapper json, BackgroundLoops loops) {
         this.identity = identity;
         this.config = config;
         this.dispatcher = dispatcher;
         this.handlers = handlers;
+        this.outcomes = outcomes;
         this.meters = meters;
         this.redis = redis;
         this.json = json;
@@ -114,7 +117,7 @@ public class WorkerReporter {
         return new WorkerReport(identity.id(), identity.host(), identity.version(), identity.startedAt().toString(),
                 Instant.now().toString(), Math.max(1, goneAfter), config.concurrency(), dispatcher.inFlight(), processed,
                 failed, List.copyOf(new TreeSet<>(handlers.types())), ProcessResources.read(),
-                PoolUsage.read(meters, POOL_WARNING_PERCENT));
+                PoolUsage.read(meters, POOL_WARNING_PERCENT), outcomes.window().toSeconds(), outcomes.recent());
     }
 
     private Uni<Void> write(WorkerReport report) {

@@ -53,6 +53,7 @@ class TaskExecutorTest {
     private final List<TaskEvent> events = new CopyOnWriteArrayList<>();
     private final List<Instant> scheduled = new CopyOnWriteArrayList<>();
     private final RunningTasks running = new RunningTasks();
+    private final AttemptOutcomes outcomes = new AttemptOutcomes(Duration.ofMinutes(5));
     /** Pieces kept go to {@link #events} like any event; releases are noted there too, in order. */
     private final List<String> released = new CopyOnWriteArrayList<>();
     private final OutputStore outputs = new OutputStore() {
@@ -88,6 +89,7 @@ class TaskExecutorTest {
         assertThat(row.status).isEqualTo(TaskStatus.SUCCEEDED);
         assertThat(row.result).isEqualTo("{\"ok\":true}");
         assertThat(statuses()).containsExactly(TaskStatus.RUNNING, TaskStatus.SUCCEEDED);
+        assertThat(outcomes()).containsExactly("t succeeded 1");
     }
 
     @Test
@@ -122,6 +124,7 @@ class TaskExecutorTest {
         // The policy's own backoff is 1 s; Retry-After's 10 minutes wins.
         assertThat(row.nextAttemptAt).isAfterOrEqualTo(before.plus(Duration.ofMinutes(10)));
         assertThat(scheduled).containsExactly(row.nextAttemptAt);
+        assertThat(outcomes()).containsExactly("t retried 1");
     }
 
     @Test
@@ -152,6 +155,7 @@ class TaskExecutorTest {
         assertThat(row.attempts).isEqualTo(3);
         assertThat(scheduled).isEmpty();
         assertThat(statuses()).containsExactly(TaskStatus.RUNNING, TaskStatus.FAILED);
+        assertThat(outcomes()).containsExactly("t failed 1");
     }
 
     @Test
@@ -179,6 +183,7 @@ class TaskExecutorTest {
         assertThat(row.nextAttemptAt).isAfterOrEqualTo(before.plusSeconds(30));
         assertThat(ledger.calls).contains("defer").doesNotContain("retry");
         assertThat(scheduled).containsExactly(row.nextAttemptAt);
+        assertThat(outcomes()).containsExactly("t deferred 1");
     }
 
     @Test
@@ -192,6 +197,7 @@ class TaskExecutorTest {
         done.join();
         assertThat(ledger.row(task.id).status).isEqualTo(TaskStatus.CANCELLED);
         assertThat(running.ids()).doesNotContain(task.id);
+        assertThat(outcomes()).containsExactly("t cancelled 1");
     }
 
     @Test
@@ -219,6 +225,7 @@ class TaskExecutorTest {
         assertThat(row.status).isEqualTo(TaskStatus.QUEUED);
         assertThat(row.result).isNull();
         assertThat(statuses()).containsExactly(TaskStatus.RUNNING);
+        assertThat(outcomes()).containsExactly("t superseded 1");
     }
 
     @Test
@@ -287,7 +294,7 @@ class TaskExecutorTest {
             scheduled.add(dueAt);
             return Uni.createFrom().voidItem();
         }, running, outputs, JSON, new SimpleMeterRegistry(),
-                new TypeConcurrency(type -> Optional.empty()));
+                new TypeConcurrency(type -> Optional.empty()), outcomes);
         Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
         CompletableFuture<Void> done = new CompletableFuture<>();
         context.runOnContext(ignored -> executor.execute(new TaskStreamEntry(task.id, task.tenantId, task.type), "1-0", context)
@@ -307,6 +314,11 @@ class TaskExecutorTest {
                 return body.apply(context);
             }
         };
+    }
+
+    /** How the attempts ended as the worker's report counts them: "type outcome count". */
+    private List<String> outcomes() {
+        return outcomes.recent().stream().map(count -> count.type() + " " + count.outcome() + " " + count.count()).toList();
     }
 
     private List<TaskStatus> statuses() {
