@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.taskgate.local.ServiceProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -128,6 +129,42 @@ class HealthEndpointsTest {
     }
 
     @Test
+    void theQueueShowsWaitingAndPendingEntriesGrowingOlderWhileTheWorkerIsPaused() throws Exception {
+        // Two slots: two long tasks fill them, three more wait in the stream.
+        ServiceProcess worker = system.startWorker("worker-1", Map.of("taskgate.worker.concurrency", "2"));
+        for (int i = 0; i < 2; i++) {
+            api.submit("echo", "{\"message\":\"long\",\"delayMs\":60000}");
+        }
+        await().atMost(WAIT).until(() -> queueGroup().path("pending").asInt() == 2);
+        for (int i = 0; i < 3; i++) {
+            api.submit("echo", "{\"message\":\"waits\"}");
+        }
+        signal("STOP", worker.pid());
+        try {
+            JsonNode first = await().atMost(WAIT).until(this::queueGroup, group -> group.path("lag").asInt() == 3);
+            assertThat(first.path("group").asText()).isEqualTo("workers");
+            assertThat(first.path("lagCapped").asBoolean()).isFalse();
+            assertThat(first.path("consumers")).hasSize(1);
+            assertThat(first.at("/consumers/0/pending").asInt()).isEqualTo(2);
+
+            long pendingAge = first.path("oldestPendingAgeSeconds").asLong();
+            long waitingAge = first.path("oldestWaitingAgeSeconds").asLong();
+            JsonNode later = await().atMost(WAIT).until(this::queueGroup,
+                    group -> group.path("oldestPendingAgeSeconds").asLong() >= pendingAge + 2
+                            && group.path("oldestWaitingAgeSeconds").asLong() >= waitingAge + 2);
+            assertThat(later.at("/consumers/0/oldestPendingAgeSeconds").asLong()).isGreaterThanOrEqualTo(pendingAge + 2);
+            assertThat(later.path("pending").asInt()).isEqualTo(2);
+
+            JsonNode queue = operator.get("/api/v1/health/queue").json();
+            assertThat(queue.path("length").asLong()).isGreaterThanOrEqualTo(5);
+            assertThat(queue.path("retriesWaiting").asLong()).isZero();
+            assertThat(queue.path("deadLetters").asLong()).isZero();
+        } finally {
+            signal("CONT", worker.pid());
+        }
+    }
+
+    @Test
     void theApisOwnResourcesAreReported() {
         JsonNode answer = api.get("/api/v1/health/resources").json();
 
@@ -149,7 +186,7 @@ class HealthEndpointsTest {
         system.crashRedis();
         try {
             // The client gives up after 10 s: a hang would fail here, not pass late.
-            for (String endpoint : List.of("workers", "circuit-breakers")) {
+            for (String endpoint : List.of("workers", "circuit-breakers", "queue")) {
                 TaskgateClient.Answer answer = operator.get("/api/v1/health/" + endpoint);
                 assertThat(answer.status()).as(endpoint).isEqualTo(503);
                 assertThat(answer.json().path("type").asText()).as(endpoint).endsWith("redis-unavailable");
@@ -168,10 +205,27 @@ class HealthEndpointsTest {
     void aCallerWithoutTheReadRoleIsRefused() {
         String submitOnly = system.issueKey(api, "default", "submit");
 
-        for (String endpoint : List.of("workers", "pool", "resources", "circuit-breakers")) {
+        for (String endpoint : List.of("workers", "pool", "resources", "circuit-breakers", "queue", "error-rate")) {
             assertThat(api.withKey(submitOnly).get("/api/v1/health/" + endpoint).status()).as(endpoint).isEqualTo(403);
             assertThat(api.withKey(null).get("/api/v1/health/" + endpoint).status()).as(endpoint).isEqualTo(401);
         }
+    }
+
+    /** The workers' group in the queue health answer. */
+    private JsonNode queueGroup() {
+        TaskgateClient.Answer answer = operator.get("/api/v1/health/queue");
+        assertThat(answer.status()).isEqualTo(200);
+        for (JsonNode group : answer.json().path("groups")) {
+            if (group.path("group").asText().equals("workers")) {
+                return group;
+            }
+        }
+        return MissingNode.getInstance();
+    }
+
+    private static void signal(String name, long pid) throws Exception {
+        Process kill = new ProcessBuilder("bash", "-c", "kill -" + name + " " + pid).inheritIO().start();
+        assertThat(kill.waitFor()).as("kill -%s %d", name, pid).isZero();
     }
 
     private static JsonNode workers(TaskgateClient client) {

@@ -337,6 +337,13 @@ public interface ApiConfig {
         @Min(1)
         int errorRateMinimumCount();
 
+        /**
+         * An entry waiting this long for any worker to take it marks the queue with a warning:
+         * the workers are too few, paused or gone.
+         */
+        @WithDefault("1m")
+        Duration queueWaitWarning();
+
         /** Longest wait for Redis behind a health answer: while it is away the answer is a quick 503. */
         @WithDefault("2s")
         Duration redisTimeout();

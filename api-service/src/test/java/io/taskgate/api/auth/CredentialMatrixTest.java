@@ -42,6 +42,7 @@ class CredentialMatrixTest {
             new Endpoint("GET", "/api/v1/health/pool", null, Role.READ, false),
             new Endpoint("GET", "/api/v1/health/resources", null, Role.READ, false),
             new Endpoint("GET", "/api/v1/health/error-rate", null, Role.READ, false),
+            new Endpoint("GET", "/api/v1/health/queue", null, Role.READ, false),
             new Endpoint("POST", "/api/v1/admin/tenants/matrix/api-keys", "{\"name\":\"n\",\"roles\":[\"read\"]}", Role.ADMIN, false),
             new Endpoint("GET", "/api/v1/admin/tenants/matrix/api-keys", null, Role.ADMIN, false),
             new Endpoint("DELETE", "/api/v1/admin/api-keys/" + ANY_ID, null, Role.ADMIN, false),
