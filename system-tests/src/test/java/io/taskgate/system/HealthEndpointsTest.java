@@ -179,12 +179,16 @@ class HealthEndpointsTest {
     }
 
     @Test
-    void withRedisDownTheHealthReadsAnswerAtOnceAndSayWhy() {
-        system.startWorker("worker-1", Map.of("taskgate.worker.report-every", "1s"));
+    void withRedisDownTheHealthReadsAnswerAtOnceAndSayWhy() throws Exception {
+        ServiceProcess worker = system.startWorker("worker-1", Map.of("taskgate.worker.report-every", "1s"));
         await().atMost(WAIT).until(() -> workers(api).path("alive").asInt() == 1);
 
         system.crashRedis();
         try {
+            // Neither service claims to be ready without Redis: the worker cannot read its stream.
+            await().atMost(WAIT).until(() -> status(worker.baseUrl() + "/q/health/ready") == 503);
+            assertThat(status(api.process().baseUrl() + "/q/health/ready")).isEqualTo(503);
+            assertThat(status(worker.baseUrl() + "/q/health/live")).isEqualTo(200);
             // The client gives up after 10 s: a hang would fail here, not pass late.
             for (String endpoint : List.of("workers", "circuit-breakers", "queue")) {
                 TaskgateClient.Answer answer = operator.get("/api/v1/health/" + endpoint);
@@ -199,6 +203,12 @@ class HealthEndpointsTest {
             system.restartRedis();
         }
         await().atMost(WAIT).until(() -> operator.get("/api/v1/health/workers").status() == 200);
+        await().atMost(WAIT).until(() -> status(worker.baseUrl() + "/q/health/ready") == 200);
+    }
+
+    private static int status(String url) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     @Test
