@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,9 +26,11 @@ class ErrorRateTest {
     void start() {
         system = RunningSystem.start("error-rate");
         // A window of 6 s so that the test sees it slide; one outcome is enough for a warning.
+        // Every answer counts as slow, so the slow-request log has lines to look at.
         api = system.startApi("api-1", Map.of(
                 "taskgate.api.health.error-window", "6s",
-                "taskgate.api.health.error-rate-minimum-count", "1"));
+                "taskgate.api.health.error-rate-minimum-count", "1",
+                "taskgate.api.health.slow-request-threshold", "0ms"));
         system.startWorker("worker-1", Map.of(
                 "taskgate.worker.report-every", "1s",
                 "taskgate.worker.outcome-window", "6s"));
@@ -41,7 +44,7 @@ class ErrorRateTest {
     }
 
     @Test
-    void risesWithFailedTasksAndRefusedRequestsThenFallsBackAsTheWindowSlides() {
+    void risesWithFailedTasksAndRefusedRequestsThenFallsBackAsTheWindowSlides() throws Exception {
         runToTheEnd("echo", "{\"message\":\"ok\"}", 4);
         JsonNode clean = await().atMost(WAIT).until(this::errorRate, rate -> rate.at("/tasks/total").asLong() == 4);
         assertThat(clean.path("status").asText()).isEqualTo("healthy");
@@ -72,6 +75,14 @@ class ErrorRateTest {
                 rate -> rate.at("/tasks/total").asLong() == 0 && rate.at("/requests/errors").asLong() == 0);
         assertThat(after.path("status").asText()).isEqualTo("healthy");
         assertThat(after.at("/tasks/warning").asBoolean()).isFalse();
+
+        // At most one line a second, each naming the route, never a task id, and the tenant when known.
+        List<String> slow = Files.readAllLines(api.process().logFile()).stream()
+                .filter(line -> line.contains("slow request: ")).toList();
+        assertThat(slow).isNotEmpty().allSatisfy(line -> assertThat(line)
+                .matches(".*slow request: [A-Z]+ /api/v1/\\S* answered \\d{3} in \\d+ ms \\(tenant \\S+\\).*")
+                .doesNotContainPattern("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-"));
+        assertThat(slow).anySatisfy(line -> assertThat(line).contains("(tenant default)"));
     }
 
     private JsonNode errorRate() {

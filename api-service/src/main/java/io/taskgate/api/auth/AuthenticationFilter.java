@@ -1,6 +1,7 @@
 package io.taskgate.api.auth;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 import io.taskgate.api.problem.ProblemException;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -18,6 +19,9 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  */
 public class AuthenticationFilter {
 
+    /** Where the authenticated tenant is left on the routing context. */
+    public static final String TENANT = "taskgate.tenant";
+
     private final ApiKeyAuthenticator authenticator;
     private final OperatorToken operator;
     private final CurrentCaller current;
@@ -29,7 +33,7 @@ public class AuthenticationFilter {
     }
 
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
-    public Uni<Void> authenticate(ContainerRequestContext request, ResourceInfo resource) {
+    public Uni<Void> authenticate(ContainerRequestContext request, ResourceInfo resource, RoutingContext routing) {
         RequiresRole required = Marks.on(resource, RequiresRole.class);
         boolean operatorOnly = Marks.on(resource, OperatorOnly.class) != null;
         if (required == null && !operatorOnly) {
@@ -54,6 +58,8 @@ public class AuthenticationFilter {
                                 "this credential lacks the '" + required.value().wireName() + "' role");
                     }
                     current.set(caller);
+                    // For the slow-request log, which runs outside the request scope.
+                    routing.put(TENANT, caller.tenantId());
                 })
                 .replaceWithVoid();
     }

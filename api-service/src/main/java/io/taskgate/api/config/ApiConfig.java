@@ -344,6 +344,13 @@ public interface ApiConfig {
         @WithDefault("1m")
         Duration queueWaitWarning();
 
+        /**
+         * An answer under {@code /api/v1} slower than this is logged (method, path with ids left
+         * out, status, duration, tenant; never the body), at most one line a second.
+         */
+        @WithDefault("1s")
+        Duration slowRequestThreshold();
+
         /** Longest wait for Redis behind a health answer: while it is away the answer is a quick 503. */
         @WithDefault("2s")
         Duration redisTimeout();

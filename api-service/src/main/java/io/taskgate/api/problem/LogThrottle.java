@@ -9,13 +9,13 @@ import java.util.OptionalLong;
  * through at once; those that follow within the window are only counted, and the first one after
  * the window is let through carrying that count. Safe across event-loop threads.
  */
-final class LogThrottle {
+public final class LogThrottle {
 
     private final Duration window;
     private Instant lastAdmitted;
     private long suppressed;
 
-    LogThrottle(Duration window) {
+    public LogThrottle(Duration window) {
         this.window = window;
     }
 
@@ -23,7 +23,7 @@ final class LogThrottle {
      * Whether to log this event: empty if it falls in the current window, otherwise how many
      * events were held back since the last line (0 after a quiet spell).
      */
-    synchronized OptionalLong admit(Instant now) {
+    public synchronized OptionalLong admit(Instant now) {
         if (lastAdmitted != null && now.isBefore(lastAdmitted.plus(window))) {
             suppressed++;
             return OptionalLong.empty();
